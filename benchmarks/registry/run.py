@@ -1,0 +1,190 @@
+"""Register benchmarks (issue 2): import speed, and list/search latency at 100,000 persons.
+
+    .venv/bin/python benchmarks/registry/run.py [--rows 100000] [--database-url URL] [--requests 200]
+
+Builds a fresh database (a temporary SQLite file unless --database-url is given), generates a
+synthetic person list with homeward.web.population, imports it through the real import action and times it,
+then times the person list page and the API list call with search terms in Cyrillic and Latin.
+Prints a Markdown table to paste into RESULTS.md beside the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def setup(database_url: str | None) -> None:
+    os.environ.setdefault("HOMEWARD_TESTING", "1")
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ["HOMEWARD_VAR"] = tempfile.mkdtemp(prefix="hw-bench-")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "homeward.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if database_url:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+
+
+def make_csv(rows: int, seed: int) -> tuple[bytes, list[str]]:
+    from homeward.web.population import generate_detainees
+
+    people = generate_detainees(rows, detaining_party="RU", seed=seed)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(
+        [
+            "id",
+            "family_name",
+            "given_name",
+            "patronymic",
+            "sex",
+            "birth_date",
+            "rank",
+            "unit",
+            "category",
+            "captured_on",
+            "capture_place",
+        ]
+    )
+    surnames = []
+    for i, p in enumerate(people):
+        w.writerow(
+            [
+                f"B{i}",
+                p.family_name,
+                p.given_name,
+                p.patronymic,
+                p.sex,
+                p.birth_date or "",
+                p.rank,
+                p.unit,
+                p.category,
+                p.captured_on or "",
+                p.capture_place,
+            ]
+        )
+        surnames.append(p.family_name)
+    return buf.getvalue().encode(), surnames
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--database-url")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    setup(args.database_url)
+
+    from django.db import connection
+    from django.test import Client
+
+    from homeward.accounts.actions import create_party, create_user
+    from homeward.accounts.models import PartyKind, Role
+    from homeward.registry.importing import import_person_list
+
+    ru = create_party(actor=None, code="RU", name="Russian Federation", kind=PartyKind.STATE)
+    create_party(actor=None, code="UA", name="Ukraine", kind=PartyKind.STATE)
+    ni = create_party(
+        actor=None, code="NI", name="Neutral Intermediary", kind=PartyKind.INTERMEDIARY
+    )
+    user = create_user(
+        actor=None,
+        username="bench",
+        password="x",
+        role=Role.CASEWORKER,
+        party=ni,
+        check_password=False,
+    )
+
+    t = time.perf_counter()
+    content, surnames = make_csv(args.rows, args.seed)
+    gen_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    result = import_person_list(
+        actor=user, content=content, file_name="bench.csv", source_kind="list", party=ru
+    )
+    import_s = time.perf_counter() - t
+    assert result.ok, result.errors[:5]
+    print(f"(import done: {args.rows / import_s:,.0f} rows/s)", file=sys.stderr)
+
+    from homeward.web.population import _RU_LATIN, latin
+
+    rng = random.Random(args.seed)
+    cyrillic = rng.sample(surnames, min(args.requests, len(surnames)))
+    latin_q = [latin(s, _RU_LATIN) for s in cyrillic]
+    prefixes = [s[:4] for s in cyrillic]
+    client = Client()
+    client.force_login(user)
+
+    def timed(url: str, params_list: list[dict]) -> tuple[list[float], int]:
+        out, hits = [], 0
+        for params in params_list:
+            t0 = time.perf_counter()
+            r = client.get(url, params)
+            out.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200, r.status_code
+            hits += 1
+        return out, hits
+
+    for q in cyrillic[:10]:  # warm caches
+        client.get("/persons/", {"q": q})
+    runs = {
+        "page, Cyrillic surname": timed("/persons/", [{"q": q} for q in cyrillic]),
+        "page, Latin surname": timed("/persons/", [{"q": q} for q in latin_q]),
+        "page, 4-letter prefix": timed("/persons/", [{"q": q} for q in prefixes]),
+        "page, no search, sorted by name": timed(
+            "/persons/", [{"page": rng.randint(1, 50)} for _ in range(args.requests)]
+        ),
+        "API, Cyrillic surname": timed("/api/v1/persons", [{"q": q} for q in cyrillic]),
+        "API, Latin surname": timed("/api/v1/persons", [{"q": q} for q in latin_q]),
+    }
+
+    db = connection.vendor + (
+        " " + connection.cursor().connection.__class__.__module__.split(".")[0]
+    )
+    print(f"## {args.rows:,} persons on {connection.vendor}\n")
+    print(
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {db}"
+    )
+    print(f"- synthetic list generated in {gen_s:.1f} s")
+    print(
+        f"- import: {args.rows:,} rows in {import_s:.1f} s = **{args.rows / import_s:,.0f} rows/s** "
+        f"(target ≥ 5,000 rows/s)\n"
+    )
+    print("| request | n | p50 ms | p95 ms | max ms |")
+    print("|---|---:|---:|---:|---:|")
+    for name, (ms, n) in runs.items():
+        print(
+            f"| {name} | {n} | {statistics.median(ms):.1f} | {percentile(ms, 0.95):.1f} | {max(ms):.1f} |"
+        )
+    print("\n(target: p95 under 150 ms with a search term)")
+
+
+if __name__ == "__main__":
+    main()

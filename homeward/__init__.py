@@ -1,0 +1,1 @@
+"""Homeward: the register, tracing, exchanges and ledger of a prisoner-of-war information bureau."""

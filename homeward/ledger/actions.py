@@ -1,0 +1,191 @@
+"""Writes to the ledger. `append` is the one function every other action calls."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from homeward.lib.bulk import insert_rows
+from homeward.lib.errors import Forbidden, ValidationFailed
+
+from . import merkle, notes
+from .canonical import canonical_json
+from .models import Entry, Head, PartyKey, Salt
+from .privacy import commitment
+
+
+def append(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    data: Mapping[str, Any] | None = None,
+    personal: Mapping[str, Any] | None = None,
+    party=None,
+    signature: str | None = None,
+) -> Entry:
+    """Append one event. Must run inside the action's transaction (it refuses otherwise).
+
+    `data` is stored in clear; `personal` holds personal data (names, birth dates, …) and only a
+    salted commitment of each value enters the log, the salt going to a separate table.
+    `signature`, when given, is the acting party's Ed25519 signature (base64) over
+    canonical_json(data); it must verify against a registered key of that party.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger.append() must run inside the action's transaction")
+    if party is None and actor is not None:
+        party = getattr(actor, "party", None)
+    data = dict(data or {})
+    if signature is not None:
+        _check_party_signature(party, canonical_json(data), signature)
+    # Taking the next number is one statement that also locks the head row until the caller's
+    # transaction ends (PostgreSQL row lock; SQLite's write lock): two concurrent writers can
+    # neither take the same number nor leave a gap on rollback. Raw SQL: this runs inside every
+    # action, and the ORM's query building was most of its cost.
+    seq = _next_seq()
+    at = timezone.now()
+    salts: dict[str, bytes] = {}
+    commitments: dict[str, str] = {}
+    for field, value in (personal or {}).items():
+        salts[field] = os.urandom(32)
+        commitments[field] = commitment(salts[field], value)
+    event = {
+        "seq": seq,
+        "at": at.isoformat(),
+        "actor": str(actor.uuid) if actor is not None else None,
+        "party": party.code if party is not None else None,
+        "action": action,
+        "object": {"type": object_type, "id": str(object_id)},
+        "data": data,
+        "commitments": commitments,
+    }
+    body = canonical_json(event)
+    entry = Entry(
+        seq=seq,
+        at=at,
+        actor=actor,
+        party=party,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        event=body.decode(),
+        leaf_hash=merkle.leaf_hash(body),
+        signature=signature or "",
+    )
+    insert_rows(Entry, _ENTRY_COLUMNS, [[getattr(entry, c) for c in _ENTRY_COLUMNS]])
+    if salts:
+        insert_rows(
+            Salt, ["entry_id", "field", "salt"], [(seq, f, salt) for f, salt in salts.items()]
+        )
+    return entry
+
+
+_ENTRY_COLUMNS = [
+    "seq",
+    "at",
+    "actor_id",
+    "party_id",
+    "action",
+    "object_type",
+    "object_id",
+    "event",
+    "leaf_hash",
+    "signature",
+]
+
+
+def _next_seq() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size")
+        row = cursor.fetchone()
+        if row is None:
+            Head.objects.get_or_create(id=1)
+            cursor.execute("UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size")
+            row = cursor.fetchone()
+    return int(row[0]) - 1
+
+
+def _check_party_signature(party, message: bytes, signature: str) -> None:
+    if party is None:
+        raise ValidationFailed(
+            "A signature needs a party.",
+            code="bad_signature",
+            detail={"fields": {"signature": "no party to check it against"}},
+        )
+    keys = list(
+        PartyKey.objects.filter(party=party, revoked_at__isnull=True).values_list(
+            "public_key", flat=True
+        )
+    )
+    if not keys:
+        raise ValidationFailed(
+            f"{party.code} has registered no signing key.",
+            code="bad_signature",
+            detail={"fields": {"signature": "the party has no registered key"}},
+        )
+    if not any(notes.verify_party_signature(k, message, signature) for k in keys):
+        raise ValidationFailed(
+            f"The signature is not {party.code}'s.",
+            code="bad_signature",
+            detail={"fields": {"signature": "does not verify with the party's key"}},
+        )
+
+
+@transaction.atomic
+def register_party_key(*, actor, party, public_key_b64: str) -> PartyKey:
+    """A party's Ed25519 public key: the admin, or that party's own bureau officer, registers it."""
+    from homeward.accounts.models import Role
+
+    if actor.role not in (Role.ADMIN, Role.BUREAU_OFFICER) or (
+        actor.role == Role.BUREAU_OFFICER and actor.party_id != party.pk
+    ):
+        raise Forbidden("Only the admin or the party's own officer registers its key.")
+    try:
+        raw = base64.b64decode(public_key_b64.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise ValidationFailed(
+            "Not an Ed25519 public key.",
+            detail={"fields": {"public_key": "must be 32 bytes, base64"}},
+        )
+    key = PartyKey.objects.create(
+        party=party, public_key=base64.b64encode(raw).decode(), registered_by=actor
+    )
+    append(
+        actor=actor,
+        action="party.key_registered",
+        object_type="party",
+        object_id=party.uuid,
+        party=party,
+        data={"public_key": key.public_key},
+    )
+    return key
+
+
+@transaction.atomic
+def erase_salts(*, actor, object_type: str, object_id: str) -> int:
+    """Anonymisation: the salts of an object's commitments are erased. The entries and the tree
+    stay verifiable; the commitments can no longer be linked to the values."""
+    from homeward.accounts.models import Role
+
+    if actor.role not in (Role.ADMIN, Role.CASEWORKER):
+        raise Forbidden("Only a caseworker or the admin erases personal data.")
+    n = Salt.objects.filter(
+        entry__object_type=object_type, entry__object_id=str(object_id), erased_at__isnull=True
+    ).update(salt=None, erased_at=timezone.now())
+    append(
+        actor=actor,
+        action="ledger.salts_erased",
+        object_type=object_type,
+        object_id=object_id,
+        data={"salts": n},
+    )
+    return n

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class Head(models.Model):
+    """One row: the log's size, and how far the stored subtree hashes reach ("sealed").
+
+    Appends lock this row, so concurrent writers never gap or fork. Sealing (filling Node rows
+    and signing checkpoints) runs later, in the worker, outside the actions' transactions.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.BigIntegerField(default=0)
+    sealed = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"ledger size {self.size}, sealed {self.sealed}"
+
+
+class Entry(models.Model):
+    """One event of the append-only log. `event` is the canonical JSON (RFC 8785) the leaf hashes."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    party = models.ForeignKey(
+        "accounts.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    event = models.TextField(help_text="Canonical JSON of the event")
+    leaf_hash = models.BinaryField(max_length=32)
+    signature = models.TextField(
+        blank=True, help_text="The acting party's Ed25519 signature over the canonical JSON of data"
+    )
+
+    class Meta:
+        indexes = [
+            # "The entries about one object": the person page, the list history, the API.
+            models.Index(fields=["object_type", "object_id", "seq"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Node(models.Model):
+    """The hash of a perfect subtree: leaves [index·2^level, (index+1)·2^level), level ≥ 1.
+    (Level 0 is Entry.leaf_hash.) A proof reads O(log n) of these, never the whole log."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        # Serves every proof and root: WHERE (level, index) IN (...).
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="ledger_node_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"node {self.level}/{self.index}"
+
+
+class Checkpoint(models.Model):
+    """A signed tree head, in the C2SP signed-note checkpoint format. Kept forever."""
+
+    size = models.BigIntegerField(unique=True)
+    root = models.BinaryField(max_length=32)
+    note = models.TextField(help_text="The signed note, exactly as published")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size}"
+
+
+class InstanceKey(models.Model):
+    """The instance's public key (the private half lives in a file under HOMEWARD_VAR)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    verifier_key = models.CharField(
+        max_length=300, help_text="name+keyhash+base64(alg||public key)"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.verifier_key
+
+
+class PartyKey(models.Model):
+    """A party's Ed25519 public key, for signatures over what it submits."""
+
+    party = models.ForeignKey("accounts.Party", on_delete=models.PROTECT, related_name="keys")
+    public_key = models.CharField(
+        max_length=64, help_text="base64 of the 32-byte Ed25519 public key"
+    )
+    registered_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.party_id}: {self.public_key[:12]}…"
+
+
+class Verification(models.Model):
+    """A run of `verify` over the database: requested from the auditor's page or the command."""
+
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(null=True)
+    size = models.BigIntegerField(default=0)
+    checkpoints = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"verification {self.pk}: {self.ok}"
+
+
+class Salt(models.Model):
+    """The salt behind one personal-data commitment, kept apart from the entry.
+
+    Erasing the salt (anonymisation) leaves the entry and the tree intact but makes the commitment
+    unlinkable to the person.
+    """
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="salts")
+    field = models.CharField(max_length=60)
+    salt = models.BinaryField(max_length=32, null=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "field"], name="ledger_salt_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"salt #{self.entry_id}.{self.field}"

@@ -1,0 +1,222 @@
+"""The tree as stored: sealing new entries into subtree hashes, roots, proofs, checkpoints.
+
+Appends (actions.append) only insert the entry, so an action's transaction stays short. `seal()`
+runs in the worker (and before any proof or checkpoint): it reads the new leaves in order and
+stores the hash of every perfect subtree they complete. A root or a proof then needs O(log n)
+stored hashes, fetched in one query.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from homeward.lib.bulk import insert_rows
+
+from . import merkle, notes
+from .models import Checkpoint, Entry, Head, InstanceKey, Node
+
+SEAL_BATCH = 20_000
+
+
+# --- The instance key ------------------------------------------------------------------------
+
+
+def origin() -> str:
+    return getattr(settings, "LEDGER_ORIGIN", "homeward.local/ledger")
+
+
+def _key_path() -> Path:
+    return Path(settings.VAR_DIR) / "ledger" / "instance-ed25519.key"
+
+
+def instance_key(*, create: bool = True) -> Ed25519PrivateKey:
+    """The instance's signing key: generated once at set-up (mode 0600), its public half recorded
+    in the database so every party can see it and bundles carry it."""
+    path = _key_path()
+    if path.exists():
+        key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(path.read_text().strip()))
+    elif not create:
+        raise FileNotFoundError(path)
+    else:
+        if InstanceKey.objects.exists():
+            # A database with a key but no key file: signing with a new key would make every
+            # earlier checkpoint look forged to the parties. Refuse; restore the file.
+            raise RuntimeError(f"the ledger's instance key is missing: restore {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = Ed25519PrivateKey.generate()
+        raw = key.private_bytes_raw()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.b64encode(raw).decode() + "\n")
+    InstanceKey.objects.get_or_create(
+        name=origin(), defaults={"verifier_key": notes.verifier_key(origin(), key)}
+    )
+    return key
+
+
+def verifier() -> notes.Verifier:
+    row = InstanceKey.objects.order_by("created_at").first()
+    if row is None:
+        instance_key()
+        row = InstanceKey.objects.order_by("created_at").first()
+    assert row is not None
+    return notes.Verifier.parse(row.verifier_key)
+
+
+# --- Sealing ---------------------------------------------------------------------------------
+
+
+def _perfect_ranges(start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) as perfect aligned subtrees, left to right (the RFC 6962 split)."""
+    out = []
+    while start < end:
+        size = 1 << ((end - start).bit_length() - 1)
+        while start % size:
+            size >>= 1
+        out.append((start, start + size))
+        start += size
+    return out
+
+
+def _fetch(ranges: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """Stored hashes of perfect aligned ranges: leaves from Entry, the rest from Node."""
+    leaves = [s for s, e in ranges if e - s == 1]
+    nodes = [((e - s).bit_length() - 1, s // (e - s)) for s, e in ranges if e - s > 1]
+    found: dict[tuple[int, int], bytes] = {}
+    if leaves:
+        for seq, h in Entry.objects.filter(seq__in=leaves).values_list("seq", "leaf_hash"):
+            found[(seq, seq + 1)] = bytes(h)
+    if nodes:
+        q = Q()
+        for level, index in nodes:
+            q |= Q(level=level, index=index)
+        for level, index, h in Node.objects.filter(q).values_list("level", "index", "hash"):
+            found[(index << level, (index + 1) << level)] = bytes(h)
+    missing = [r for r in ranges if r not in found]
+    if missing:
+        raise LookupError(
+            f"subtree hashes missing for {missing[:3]}: the log is not sealed that far"
+        )
+    return found
+
+
+def subtree_hashes(ranges: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """Hashes of arbitrary [start, end) ranges that proofs need, in one round of queries."""
+    parts = {r: _perfect_ranges(*r) for r in ranges}
+    stored = _fetch(sorted({p for ps in parts.values() for p in ps}))
+    out = {}
+    for r, ps in parts.items():
+        acc = stored[ps[-1]]
+        for p in reversed(ps[:-1]):
+            acc = merkle.node_hash(stored[p], acc)
+        out[r] = acc
+    return out
+
+
+def root(size: int) -> bytes:
+    if size == 0:
+        return merkle.EMPTY_ROOT
+    return subtree_hashes([(0, size)])[(0, size)]
+
+
+def seal(limit: int | None = None) -> int:
+    """Stores the subtree hashes the new entries complete; returns the sealed size. Safe to run
+    from several processes: each batch takes the head's lock."""
+    while True:
+        with transaction.atomic():
+            head = Head.objects.select_for_update().filter(id=1).first()
+            if head is None or head.sealed >= head.size:
+                return head.sealed if head else 0
+            start = head.sealed
+            end = min(head.size, start + SEAL_BATCH)
+            leaves = list(
+                Entry.objects.filter(seq__gte=start, seq__lt=end)
+                .order_by("seq")
+                .values_list("leaf_hash", flat=True)
+            )
+            if len(leaves) != end - start:
+                raise RuntimeError(
+                    f"entries missing between {start} and {end}: run `homeward ledger verify`"
+                )
+            # The right edge of the tree at `start`: the perfect subtrees a new leaf may complete.
+            prefix = _perfect_ranges(0, start)
+            known = subtree_hashes(prefix) if prefix else {}
+            stack = [(s, e, known[(s, e)]) for s, e in prefix]
+            new_nodes = []
+            for i, leaf in enumerate(leaves):
+                n = start + i
+                stack.append((n, n + 1, bytes(leaf)))
+                while (
+                    len(stack) >= 2 and stack[-1][1] - stack[-1][0] == stack[-2][1] - stack[-2][0]
+                ):
+                    s2, e2, h2 = stack.pop()
+                    s1, _e1, h1 = stack.pop()
+                    h = merkle.node_hash(h1, h2)
+                    width = e2 - s1
+                    new_nodes.append((width.bit_length() - 1, s1 // width, h))
+                    stack.append((s1, e2, h))
+            # The head's lock makes this the only sealer of this range: no conflicts to expect.
+            insert_rows(Node, ["level", "index", "hash"], new_nodes)
+            head.sealed = end
+            head.save(update_fields=["sealed"])
+            if limit is not None and end >= limit:
+                return end
+
+
+# --- Proofs and checkpoints ------------------------------------------------------------------
+
+
+def inclusion_proof(index: int, size: int) -> list[bytes]:
+    ranges = merkle.subtrees_for_inclusion(index, size)
+    hashes = subtree_hashes(ranges)
+    return [hashes[r] for r in ranges]
+
+
+def consistency_proof(size1: int, size2: int) -> list[bytes]:
+    ranges = merkle.subtrees_for_consistency(size1, size2)
+    hashes = subtree_hashes(ranges)
+    return [hashes[r] for r in ranges]
+
+
+def publish_checkpoint() -> Checkpoint | None:
+    """Seals and signs a checkpoint for the current size (on demand); None for an empty log."""
+    size = seal()
+    if size == 0:
+        return None
+    existing = Checkpoint.objects.filter(size=size).first()
+    if existing:
+        return existing
+    key = instance_key()
+    body = notes.Checkpoint(origin(), size, root(size)).body()
+    note = notes.sign_note(body, origin(), key)
+    checkpoint, _ = Checkpoint.objects.get_or_create(
+        size=size, defaults={"root": root(size), "note": note}
+    )
+    return checkpoint
+
+
+def publish_checkpoint_if_grown() -> Checkpoint | None:
+    """The worker calls this every few seconds: a new checkpoint whenever the log has grown."""
+    head = Head.objects.filter(id=1).first()
+    latest = Checkpoint.objects.order_by("-size").first()
+    if head is None or (latest is not None and latest.size >= head.size):
+        return None
+    return publish_checkpoint()
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-size").first()
+
+
+def verifier_key_text() -> str:
+    verifier()  # makes sure the key exists
+    row = InstanceKey.objects.order_by("created_at").first()
+    assert row is not None
+    return row.verifier_key

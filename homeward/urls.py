@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from homeward.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("ledger/", include("homeward.ledger.urls")),
+    path("exchanges/", include("homeward.exchanges.urls")),
+    path("", include("homeward.web.urls")),
+]
