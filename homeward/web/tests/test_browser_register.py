@@ -33,11 +33,15 @@ def test_a_caseworker_searches_in_both_scripts_and_records_an_event(
     page.fill("#q", "Петренко")
     page.click("form.filters button[type=submit]")
     page.wait_for_selector("table.persons >> text=Петренко Олександр Іванович")
+    # the unfiltered list shows both rows: wait for the search's answer to replace it
+    page.wait_for_selector("table.persons >> text=Шевченко", state="detached")
     assert "Шевченко" not in page.inner_text("table.persons")
 
     page.fill("#q", "Petrenko")
     page.click("form.filters button[type=submit]")
     page.wait_for_selector("table.persons >> text=Петренко Олександр Іванович")
+    # the unfiltered list shows both rows: wait for the search's answer to replace it
+    page.wait_for_selector("table.persons >> text=Шевченко", state="detached")
     assert "Шевченко" not in page.inner_text("table.persons")
 
     page.click("text=Петренко Олександр Іванович")

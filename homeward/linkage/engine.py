@@ -1,0 +1,257 @@
+"""Batch linkage of one list against another, and deduplication within one list, with Splink.
+
+DuckDB (embedded, the default) or Spark (`engine="spark"`, for runs that outgrow one machine)
+executes the same model. The run:
+
+1. prepares both lists' columns (features.py);
+2. takes term frequencies from the register side (RIGHT), so a common surname weighs less;
+3. starts from the shipped model (data/model.json) and re-estimates what depends on the data at
+   hand: u by random sampling and the prior from near-certain pairs (`train="u"`, the default),
+   also m by expectation maximisation (`train="em"`), or nothing (`train="none"`);
+4. scores every pair the blocking rules produce and keeps each LEFT record's best candidates;
+5. decides: `match` when the probability reaches the threshold *and* no other candidate comes
+   close (a namesake or a twin with the same score makes both `possible`); explains each pair.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from . import model as model_mod
+from .features import Person, as_arrow, prepare
+from .model import (
+    DEFAULT_CANDIDATES,
+    DEFAULT_THRESHOLD,
+    FLOOR_PROBABILITY,
+    TF_COLUMNS,
+    Match,
+    Scorer,
+    decide,
+    term_frequencies,
+)
+
+Progress = Callable[[str], None]
+
+
+def _settings_with(trained: dict, link_type: str) -> dict:
+    """Our comparisons and blocking rules, with the trained model's parameters."""
+    out = model_mod.settings(link_type=link_type)
+    out["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    by_name = {c["output_column_name"]: c for c in trained["comparisons"]}
+    for comp in out["comparisons"]:
+        levels = by_name[comp["output_column_name"]]["comparison_levels"]
+        for level, t in zip(comp["comparison_levels"], levels, strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in t:
+                    level[key] = t[key]
+    return out
+
+
+def _db_api(engine: str, spark=None):
+    if engine == "duckdb":
+        import duckdb
+        from splink import DuckDBAPI
+
+        con = duckdb.connect()
+        return DuckDBAPI(connection=con)
+    if engine == "spark":
+        from splink import SparkAPI
+
+        if spark is None:
+            from pyspark.sql import SparkSession
+
+            spark = (
+                SparkSession.builder.master("local[2]")
+                .appName("homeward-link")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate()
+            )
+        if spark.sparkContext.getCheckpointDir() is None:
+            # Splink checkpoints intermediate tables to cut Spark's query plans
+            import tempfile
+
+            spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="homeward-spark-"))
+        return SparkAPI(spark_session=spark)
+    raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
+
+
+def _register(db_api, rows: list[dict], name: str, engine: str):
+    table = as_arrow(rows)
+    if engine == "spark":
+        return db_api.register(table.to_pandas(), table_name=name)
+    return db_api.register(table, table_name=name)
+
+
+def _register_tf(linker, db_api, tf: dict[str, dict[str, float]], engine: str) -> None:
+    import pandas as pd
+
+    for col, table in tf.items():
+        frame = pd.DataFrame({col: list(table), f"tf_{col}": list(table.values())})
+        sdf = db_api.register(frame, table_name=f"homeward_tf_{col}")
+        linker.table_management.register_term_frequency_lookup(sdf, col)
+
+
+def _train(linker, train: str, progress: Progress) -> None:
+    if train == "none":
+        return
+    progress("training: the prior from near-certain pairs…")
+    linker.training.estimate_probability_two_random_records_match(
+        ["l.sn = r.sn AND l.gc = r.gc AND l.bdate = r.bdate"], recall=0.6
+    )
+    prior = linker._settings_obj._probability_two_random_records_match
+    progress(f"training: prior {prior:.3g} per pair; u by random sampling…")
+    linker.training.estimate_u_using_random_sampling(max_pairs=3e6, seed=7)
+    if train == "em":
+        progress("training: m by expectation maximisation…")
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            "l.sn = r.sn AND l.byear = r.byear", estimate_without_term_frequencies=True
+        )
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            "l.gc = r.gc AND l.pc = r.pc", estimate_without_term_frequencies=True
+        )
+
+
+def _quiet_splink() -> None:
+    for name in ("splink", "py4j"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _run(
+    left_rows: list[dict],
+    right_rows: list[dict] | None,
+    *,
+    engine: str,
+    train: str,
+    model: dict | None,
+    candidates: int,
+    progress: Progress,
+    spark=None,
+) -> tuple[list[tuple[int, int, float]], dict]:
+    """Scored candidate pairs (left uid, right uid, weight), best first per left record, at most
+    `candidates` each, and the model the run ended with."""
+    from splink import Linker
+
+    _quiet_splink()
+    dedupe = right_rows is None
+    trained = model or model_mod.shipped_model()
+    db_api = _db_api(engine, spark)
+    left = _register(db_api, left_rows, "homeward_left", engine)
+    if train == "none":
+        # Without estimating it from the data: half the records sought are held (a link), or
+        # one record in twenty is a second record of someone (a dedupe).
+        n = len(left_rows) if dedupe else len(right_rows or ())
+        trained = dict(trained)
+        trained["probability_two_random_records_match"] = (0.1 if dedupe else 0.5) / max(n, 2)
+    if dedupe:
+        linker = Linker(left, _settings_with(trained, "dedupe_only"), log_level=None)
+        tf = term_frequencies({c: [r[c] for r in left_rows] for c in TF_COLUMNS})
+    else:
+        assert right_rows is not None
+        right = _register(db_api, right_rows, "homeward_right", engine)
+        linker = Linker([left, right], _settings_with(trained, "link_only"), log_level=None)
+        tf = term_frequencies({c: [r[c] for r in right_rows] for c in TF_COLUMNS})
+    _register_tf(linker, db_api, tf, engine)
+    _train(linker, train, progress)
+    progress("scoring candidate pairs…")
+    floor = model_mod.weight_of(FLOOR_PROBABILITY)
+    predictions = linker.inference.predict(threshold_match_weight=floor)
+    if dedupe:
+        # each pair once in the output, but each record's best K among all its pairs
+        both_ways = f"""
+            SELECT unique_id_l AS a, unique_id_r AS b, match_weight FROM {predictions.physical_name}
+            UNION ALL
+            SELECT unique_id_r AS a, unique_id_l AS b, match_weight FROM {predictions.physical_name}
+        """  # noqa: S608 (Splink's own table names)
+    else:
+        both_ways = f"""
+            SELECT
+              CASE WHEN source_dataset_l = 'homeward_left' THEN unique_id_l ELSE unique_id_r END AS a,
+              CASE WHEN source_dataset_l = 'homeward_left' THEN unique_id_r ELSE unique_id_l END AS b,
+              match_weight
+            FROM {predictions.physical_name}
+        """  # noqa: S608 (Splink's own table names)
+    sql = f"""
+        SELECT a, b, match_weight FROM (
+          SELECT a, b, match_weight,
+                 row_number() OVER (PARTITION BY a ORDER BY match_weight DESC, b) AS rank
+          FROM ({both_ways}) AS pairs
+        ) AS ranked
+        WHERE rank <= {int(candidates)}
+        ORDER BY a, rank
+    """  # noqa: S608 (K is an int)
+    frame = linker.misc.query_sql(sql, output_type="pandas")
+    pairs = [(int(a), int(b), float(w)) for a, b, w in frame.itertuples(index=False, name=None)]
+    final = linker.misc.save_model_to_json()
+    final["_tf"] = tf
+    return pairs, final
+
+
+def link(
+    left: Sequence[Person],
+    right: Sequence[Person],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    candidates: int = DEFAULT_CANDIDATES,
+    engine: str = "duckdb",
+    train: str = "u",
+    model: dict | None = None,
+    progress: Progress | None = None,
+    spark=None,
+) -> list[Match]:
+    """For each LEFT record its best candidates in RIGHT, best first."""
+    say = progress or (lambda _: None)
+    say(f"preparing {len(left):,} + {len(right):,} records…")
+    left_rows = prepare(left)
+    right_rows = prepare(right, start=len(left_rows))
+    pairs, final = _run(
+        left_rows,
+        right_rows,
+        engine=engine,
+        train=train,
+        model=model,
+        candidates=candidates,
+        progress=say,
+        spark=spark,
+    )
+    say(f"explaining {len(pairs):,} candidate pairs…")
+    rows = {r["unique_id"]: r for r in left_rows}
+    rows.update({r["unique_id"]: r for r in right_rows})
+    return decide(pairs, rows, Scorer(final, final.get("_tf")), threshold, one_sided=True)
+
+
+def dedupe(
+    persons: Sequence[Person],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    candidates: int = DEFAULT_CANDIDATES,
+    engine: str = "duckdb",
+    train: str = "u",
+    model: dict | None = None,
+    progress: Progress | None = None,
+    spark=None,
+) -> list[Match]:
+    """Pairs of records within one list that may be one person, each pair once."""
+    say = progress or (lambda _: None)
+    say(f"preparing {len(persons):,} records…")
+    rows_list = prepare(persons)
+    pairs, final = _run(
+        rows_list,
+        None,
+        engine=engine,
+        train=train,
+        model=model,
+        candidates=candidates,
+        progress=say,
+        spark=spark,
+    )
+    rows = {r["unique_id"]: r for r in rows_list}
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for a, b, w in pairs:
+        key = (min(a, b), max(a, b))
+        if key not in seen:
+            seen.add(key)
+            unique.append((key[0], key[1], w))
+    return decide(unique, rows, Scorer(final, final.get("_tf")), threshold, one_sided=False)

@@ -1,0 +1,110 @@
+"""A person-list record as the columns the model compares.
+
+The same function prepares both sides of a batch run, the records of a search index and a single
+inquiry, so that Splink's SQL and the index's Python see identical values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from . import names
+from .dates import BirthDate, parse_birth_date
+
+COLUMNS = (
+    "unique_id",
+    "source_id",
+    "sn",
+    "sn_fine",
+    "sn1",
+    "gn",
+    "gc",
+    "gn_fine",
+    "pn",
+    "pc",
+    "byear",
+    "bmonth",
+    "bday",
+    "bdate",
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One record as read from a list: the source's id and its name parts and birth date as
+    written. `full_name` is used when the parts are empty."""
+
+    source_id: str
+    family_name: str = ""
+    given_name: str = ""
+    patronymic: str = ""
+    full_name: str = ""
+    birth_date: BirthDate = BirthDate(None, None, None)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, str], *, source_id: str | None = None) -> Person:
+        """From a DESIGN §7 person-list row (canonical column names); raises BadDate."""
+        return cls(
+            source_id=source_id if source_id is not None else (row.get("id") or "").strip(),
+            family_name=row.get("family_name") or "",
+            given_name=row.get("given_name") or "",
+            patronymic=row.get("patronymic") or "",
+            full_name=row.get("full_name") or "",
+            birth_date=parse_birth_date(row.get("birth_date")),
+        )
+
+    def parts(self) -> tuple[str, str, str]:
+        if self.family_name.strip() or self.given_name.strip():
+            return self.family_name, self.given_name, self.patronymic
+        return names.split_full_name(self.full_name)
+
+
+def _nz(value: str) -> str | None:
+    return value or None
+
+
+def features(person: Person, unique_id: int) -> dict:
+    family, given, patronymic = person.parts()
+    sn = names.surname_key(family)
+    gn = names.given_key(given)
+    pn = names.patronymic_key(patronymic)
+    bd = person.birth_date
+    return {
+        "unique_id": unique_id,
+        "source_id": person.source_id,
+        "sn": _nz(sn),
+        "sn_fine": _nz(names.surname_fine(family)),
+        "sn1": _nz(names.first_letter(sn)),
+        "gn": _nz(gn),
+        "gc": _nz(names.given_class(gn)) if gn else None,
+        "gn_fine": _nz(names.fine(names.tokens(given)[0])) if names.tokens(given) else None,
+        "pn": _nz(pn),
+        "pc": _nz(names.patronymic_class(pn)) if pn else None,
+        "byear": bd.year,
+        "bmonth": bd.month,
+        "bday": bd.day,
+        "bdate": bd.days,
+    }
+
+
+def prepare(persons: Iterable[Person], *, start: int = 0) -> list[dict]:
+    return [features(p, i) for i, p in enumerate(persons, start=start)]
+
+
+def as_arrow(rows: list[dict]):
+    """Columns as a pyarrow table with explicit types (an all-null column still has a type)."""
+    import pyarrow as pa
+
+    schema = pa.schema(
+        [
+            ("unique_id", pa.int64()),
+            ("source_id", pa.string()),
+            *(
+                (c, pa.string())
+                for c in ("sn", "sn_fine", "sn1", "gn", "gc", "gn_fine", "pn", "pc")
+            ),
+            *((c, pa.int32()) for c in ("byear", "bmonth", "bday", "bdate")),
+        ]
+    )
+    return pa.Table.from_pydict({c: [r[c] for r in rows] for c in COLUMNS}, schema=schema)

@@ -1,0 +1,434 @@
+"""The Fellegi–Sunter model: its comparisons, blocking rules and trained parameters.
+
+Every comparison level is written twice, once as SQL for Splink (batch runs on DuckDB or Spark)
+and once as a Python predicate (the search index), over the same prepared columns
+(features.py); tests hold the two to the same scores. Only SQL that DuckDB and Spark both speak
+is used: equality, IS NULL, abs() and levenshtein() on a–z skeletons (so byte and character
+distances agree).
+
+The trained parameters live in data/model.json, Splink's own model format, so Splink loads it
+as it is and the Python scorer reads m and u from it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+Row = Mapping[str, object]
+
+DEFAULT_THRESHOLD = 0.8
+DEFAULT_CANDIDATES = 5
+# A best candidate is a match only if the runner-up is at least this many bits (2^6 = 64 times)
+# less likely: otherwise the list cannot tell them apart and a person must.
+AMBIGUITY_MARGIN = 6.0
+# Candidates below this probability are not worth a caseworker's look.
+FLOOR_PROBABILITY = 0.001
+
+
+@dataclass
+class Match:
+    """One candidate for a record: the DESIGN §7 matches row."""
+
+    left_id: str
+    right_id: str
+    score: float
+    decision: str
+    explanation: str
+    weight: float = 0.0
+
+
+def _eq(a, b) -> bool:
+    return a is not None and b is not None and a == b
+
+
+def _lev(a, b, k: int) -> bool:
+    return a is not None and b is not None and Levenshtein.distance(a, b, score_cutoff=k) <= k
+
+
+def _null(col: str) -> Callable[[Row, Row], bool]:
+    return lambda a, b: a[col] is None or b[col] is None
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    sql: str
+    test: Callable[[Row, Row], bool]
+    null: bool = False
+    tf: str | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    description: str
+    levels: list[Level] = field(default_factory=list)
+
+
+def _birth_year_apart(a: Row, b: Row) -> bool:
+    if a["byear"] is None or b["byear"] is None or abs(a["byear"] - b["byear"]) != 1:  # type: ignore[operator]
+        return False
+    if a["bmonth"] is None or b["bmonth"] is None:
+        return True
+    return a["bmonth"] == b["bmonth"] and (
+        a["bday"] is None or b["bday"] is None or a["bday"] == b["bday"]
+    )
+
+
+COMPARISONS: list[Comparison] = [
+    Comparison(
+        "surname",
+        "Family name (masculine form)",
+        [
+            Level("missing", "l.sn IS NULL OR r.sn IS NULL", _null("sn"), null=True),
+            Level(
+                "same spelling",
+                "l.sn_fine = r.sn_fine",
+                lambda a, b: _eq(a["sn_fine"], b["sn_fine"]),
+                tf="sn",
+            ),
+            Level(
+                "same across scripts", "l.sn = r.sn", lambda a, b: _eq(a["sn"], b["sn"]), tf="sn"
+            ),
+            Level(
+                "one letter apart",
+                "levenshtein(l.sn, r.sn) <= 1",
+                lambda a, b: _lev(a["sn"], b["sn"], 1),
+            ),
+            Level(
+                "two letters apart",
+                "levenshtein(l.sn, r.sn) <= 2",
+                lambda a, b: _lev(a["sn"], b["sn"], 2),
+            ),
+            Level("different", "ELSE", lambda a, b: True),
+        ],
+    ),
+    Comparison(
+        "given",
+        "Given name",
+        [
+            Level("missing", "l.gn IS NULL OR r.gn IS NULL", _null("gn"), null=True),
+            Level(
+                "same spelling",
+                "l.gn_fine = r.gn_fine",
+                lambda a, b: _eq(a["gn_fine"], b["gn_fine"]),
+                tf="gc",
+            ),
+            Level(
+                "same across scripts", "l.gn = r.gn", lambda a, b: _eq(a["gn"], b["gn"]), tf="gc"
+            ),
+            Level(
+                "one name in another language or a diminutive",
+                "l.gc = r.gc",
+                lambda a, b: _eq(a["gc"], b["gc"]),
+                tf="gc",
+            ),
+            Level(
+                "one letter apart",
+                "levenshtein(l.gn, r.gn) <= 1",
+                lambda a, b: _lev(a["gn"], b["gn"], 1),
+            ),
+            Level("different", "ELSE", lambda a, b: True),
+        ],
+    ),
+    Comparison(
+        "patronymic",
+        "Patronymic (the father's given name)",
+        [
+            Level("missing", "l.pn IS NULL OR r.pn IS NULL", _null("pn"), null=True),
+            Level("same father's name", "l.pc = r.pc", lambda a, b: _eq(a["pc"], b["pc"])),
+            Level(
+                "one letter apart",
+                "levenshtein(l.pn, r.pn) <= 1",
+                lambda a, b: _lev(a["pn"], b["pn"], 1),
+            ),
+            Level("different", "ELSE", lambda a, b: True),
+        ],
+    ),
+    Comparison(
+        "birth",
+        "Date of birth",
+        [
+            Level("missing", "l.byear IS NULL OR r.byear IS NULL", _null("byear"), null=True),
+            Level("same day", "l.bdate = r.bdate", lambda a, b: _eq(a["bdate"], b["bdate"])),
+            Level(
+                "same year and month, a day unknown",
+                "l.byear = r.byear AND l.bmonth = r.bmonth AND (l.bday IS NULL OR r.bday IS NULL)",
+                lambda a, b: (
+                    _eq(a["byear"], b["byear"])
+                    and _eq(a["bmonth"], b["bmonth"])
+                    and (a["bday"] is None or b["bday"] is None)
+                ),
+            ),
+            Level(
+                "same year, a month unknown",
+                "l.byear = r.byear AND (l.bmonth IS NULL OR r.bmonth IS NULL)",
+                lambda a, b: (
+                    _eq(a["byear"], b["byear"]) and (a["bmonth"] is None or b["bmonth"] is None)
+                ),
+            ),
+            Level(
+                "day and month swapped",
+                "l.byear = r.byear AND l.bmonth = r.bday AND l.bday = r.bmonth",
+                lambda a, b: (
+                    _eq(a["byear"], b["byear"])
+                    and _eq(a["bmonth"], b["bday"])
+                    and _eq(a["bday"], b["bmonth"])
+                ),
+            ),
+            Level(
+                "a day apart",
+                "abs(l.bdate - r.bdate) <= 1",
+                lambda a, b: (
+                    a["bdate"] is not None
+                    and b["bdate"] is not None
+                    and abs(a["bdate"] - b["bdate"]) <= 1  # type: ignore[operator]
+                ),
+            ),
+            Level(
+                "a year apart, otherwise agreeing",
+                "abs(l.byear - r.byear) = 1 AND (l.bmonth IS NULL OR r.bmonth IS NULL OR "
+                "(l.bmonth = r.bmonth AND (l.bday IS NULL OR r.bday IS NULL OR l.bday = r.bday)))",
+                _birth_year_apart,
+            ),
+            Level("same year only", "l.byear = r.byear", lambda a, b: _eq(a["byear"], b["byear"])),
+            Level("different", "ELSE", lambda a, b: True),
+        ],
+    ),
+]
+
+# Pairs to compare: a pair is scored when any rule holds. Each rule is also an index key
+# (INDEX_KEYS) so that a single inquiry finds exactly the candidates a batch run would.
+BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("l.sn = r.sn AND l.gc = r.gc", ("sn", "gc")),
+    ("l.sn = r.sn AND l.byear = r.byear", ("sn", "byear")),
+    ("l.gc = r.gc AND l.byear = r.byear AND l.sn1 = r.sn1", ("gc", "byear", "sn1")),
+    ("l.gc = r.gc AND l.pc = r.pc AND l.sn1 = r.sn1", ("gc", "pc", "sn1")),
+    ("l.bdate = r.bdate AND l.sn1 = r.sn1", ("bdate", "sn1")),
+]
+
+
+TF_COLUMNS = ("sn", "gc")
+
+
+def term_frequencies(columns: Mapping[str, Iterable]) -> dict[str, dict[str, float]]:
+    """{column: {value: share of the records that have a value}}: what a term-frequency
+    adjustment divides by."""
+    out = {}
+    for col, values in columns.items():
+        counts = Counter(v for v in values if v is not None)
+        total = sum(counts.values()) or 1
+        out[col] = {str(v): n / total for v, n in counts.items()}
+    return out
+
+
+def index_keys(row: Row) -> list[str]:
+    """One key per blocking rule whose columns are all known."""
+    keys = []
+    for i, (_, cols) in enumerate(BLOCKING_RULES):
+        values = [row[c] for c in cols]
+        if all(v is not None for v in values):
+            keys.append(f"{i}|" + "|".join(str(v) for v in values))
+    return keys
+
+
+def settings(*, link_type: str = "link_only") -> dict:
+    """A Splink settings dictionary with no trained parameters."""
+    return {
+        "link_type": link_type,
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": 1e-6,
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "additional_columns_to_retain": ["source_id"],
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": sql, "sql_dialect": "duckdb"} for sql, _ in BLOCKING_RULES
+        ],
+        "comparisons": [
+            {
+                "output_column_name": c.name,
+                "comparison_description": c.description,
+                "comparison_levels": [_level_dict(lv) for lv in c.levels],
+            }
+            for c in COMPARISONS
+        ],
+    }
+
+
+_SIDE = re.compile(r"\b([lr])\.([a-z_0-9]+)")
+
+
+def _level_sql(sql: str) -> str:
+    """Comparison levels name columns `x_l`/`x_r` in Splink; written here as `l.x`/`r.x`."""
+    return _SIDE.sub(lambda m: f"{m.group(2)}_{m.group(1)}", sql)
+
+
+def _level_dict(level: Level) -> dict:
+    out: dict = {"sql_condition": _level_sql(level.sql), "label_for_charts": level.label}
+    if level.null:
+        out["is_null_level"] = True
+    if level.tf:
+        out["tf_adjustment_column"] = level.tf
+        out["tf_adjustment_weight"] = 1.0
+        # the level's own u, not the exact-match level's, as the Python scorer does
+        out["disable_tf_exact_match_detection"] = True
+    return out
+
+
+MODEL_PATH = "data/model.json"
+
+
+def shipped_model() -> dict:
+    """The model trained on synthetic data and shipped with the package (see train.py)."""
+    text = resources.files(__package__).joinpath(MODEL_PATH).read_text("utf-8")
+    return json.loads(text)
+
+
+def load_model(path: str | Path | None = None) -> dict:
+    if path is None:
+        return shipped_model()
+    return json.loads(Path(path).read_text("utf-8"))
+
+
+@dataclass
+class Part:
+    comparison: str
+    level: str
+    weight: float  # log2 Bayes factor, term frequency included
+
+    def __str__(self) -> str:
+        return f"{self.comparison}: {self.level} ({self.weight:+.1f})"
+
+
+@dataclass
+class Score:
+    weight: float
+    probability: float
+    parts: list[Part]
+
+    def explanation(self) -> str:
+        return "; ".join(str(p) for p in self.parts)
+
+
+class Scorer:
+    """Scores a pair in Python with a Splink model's parameters, exactly as Splink would.
+
+    `tf` maps a column to its term frequencies ({value: share of records}); a level with a
+    term-frequency adjustment then weighs a common name less than a rare one."""
+
+    def __init__(self, model: dict, tf: Mapping[str, Mapping[str, float]] | None = None):
+        self.prior = model["probability_two_random_records_match"]
+        self.prior_weight = math.log2(self.prior / (1 - self.prior))
+        self.tf = tf or {}
+        by_name = {c["output_column_name"]: c for c in model["comparisons"]}
+        self.levels: list[tuple[Comparison, list[tuple[Level, float | None, float | None]]]] = []
+        for comp in COMPARISONS:
+            trained = by_name[comp.name]["comparison_levels"]
+            if len(trained) != len(comp.levels):
+                raise ValueError(
+                    f"model's {comp.name} has {len(trained)} levels, expected {len(comp.levels)}"
+                )
+            self.levels.append(
+                (
+                    comp,
+                    [
+                        (lv, t.get("m_probability"), t.get("u_probability"))
+                        for lv, t in zip(comp.levels, trained, strict=True)
+                    ],
+                )
+            )
+
+    def score(self, left: Row, right: Row) -> Score:
+        total = self.prior_weight
+        parts = []
+        for comp, levels in self.levels:
+            for level, m, u in levels:
+                if not level.test(left, right):
+                    continue
+                weight = 0.0
+                if not level.null and m is not None and u is not None:
+                    weight = math.log2(m / u)
+                    if level.tf:
+                        weight += self._tf_weight(level.tf, left, right, u)
+                parts.append(Part(comp.name, level.label, weight))
+                total += weight
+                break
+        return Score(total, probability_of(total), parts)
+
+    def _tf_weight(self, column: str, left: Row, right: Row, u: float) -> float:
+        table = self.tf.get(column)
+        if not table:
+            return 0.0
+        freqs = [
+            f for v in (left[column], right[column]) if v is not None and (f := table.get(str(v)))
+        ]
+        if not freqs:
+            return 0.0
+        return math.log2(u / max(freqs))
+
+
+def probability_of(weight: float) -> float:
+    if weight > 60:
+        return 1.0
+    odds = 2.0**weight
+    return odds / (1 + odds)
+
+
+def weight_of(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+def decide(
+    pairs: list[tuple[int, int, float]],
+    rows: dict[int, dict],
+    scorer: Scorer,
+    threshold: float,
+    *,
+    one_sided: bool,
+) -> list[Match]:
+    """Matches rows for scored pairs (left, right, weight). A pair is a `match` when its
+    probability reaches the threshold, no compared part is outright different (twins share
+    everything but the given name: a person decides), and, for one-sided linkage, it is its
+    record's best candidate with the runner-up at least AMBIGUITY_MARGIN bits behind. Anything
+    else is `possible`, with the reason in the explanation."""
+    by_left: dict[int, list[tuple[int, int, float]]] = {}
+    for pair in pairs:
+        by_left.setdefault(pair[0], []).append(pair)
+    out: list[Match] = []
+    for group in by_left.values():
+        group.sort(key=lambda p: -p[2])
+        for i, (a, b, weight) in enumerate(group):
+            score = scorer.score(rows[a], rows[b])
+            probability = probability_of(weight)
+            decision = "possible"
+            note = ""
+            if probability >= threshold:
+                runner_up = group[1][2] if (one_sided and len(group) > 1) else None
+                clear = runner_up is None or weight - runner_up >= AMBIGUITY_MARGIN
+                differs = [p.comparison for p in score.parts if p.level == "different"]
+                if differs:
+                    note = f"for a person to decide: the {' and '.join(differs)} differ; "
+                elif not one_sided or (i == 0 and clear):
+                    decision = "match"
+                else:
+                    note = "ambiguous: another candidate scores about as high; "
+            out.append(
+                Match(
+                    left_id=rows[a]["source_id"],
+                    right_id=rows[b]["source_id"],
+                    score=probability,
+                    decision=decision,
+                    explanation=note + score.explanation(),
+                    weight=weight,
+                )
+            )
+    return out

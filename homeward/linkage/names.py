@@ -1,0 +1,412 @@
+"""Names across scripts: what lets "ПЕТРЕНКО АЛЕКСАНДР ИВАНОВИЧ", "Олександр Петренко" and
+"Oleksandr Ivanovych Petrenko" meet.
+
+Three forms of every name token:
+- the *fine* form: the spelling itself, lower case, Ukrainian and Russian Cyrillic letters merged
+  where one language writes what the other writes differently (і/и, є/е, ґ/г). Equal fine forms
+  mean the same spelling.
+- the *skeleton*: a lossy phonetic key over a–z into which Ukrainian and Russian Cyrillic and the
+  common Latin romanisations (national 2010, BGN/PCGN, ISO 9, scholarly, passport/ICAO, German,
+  French, informal English) all fold. Equal skeletons mean "could be one name".
+- the *class* of a given name: Ukrainian, Russian and Latin forms and diminutives of one name
+  (Олександр/Александр/Alexander/Sasha), from data/given_names.txt.
+
+Surnames are also brought to their masculine form (Петрова → Петров, Ковальська → Ковальський)
+and patronymics to the father's given name (Іванович/Ivanovych/Ivanovich → Іван; "Alisher
+o'g'li"/Алишерович → Alisher).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from anyascii import anyascii
+
+_CYRILLIC = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "e",
+    "ё": "e",
+    "ж": "z",
+    "з": "z",
+    "и": "i",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "g",
+    "ц": "c",
+    "ч": "c",
+    "ш": "s",
+    "щ": "s",
+    "ъ": "",
+    "ы": "i",
+    "ь": "",
+    "э": "e",
+    "ю": "u",
+    "я": "a",
+    "ў": "u",
+    "қ": "k",
+    "ғ": "g",
+    "ҳ": "g",
+    "ң": "n",
+    "ү": "u",
+    "ұ": "u",
+    "ө": "o",
+    "ә": "a",
+    "'": "",
+    "’": "",
+    "ʼ": "",
+}
+# Latin digraphs first, longest first: each becomes the letter its Cyrillic original maps to.
+_LATIN_RULES = [
+    ("schtsch", "s"),
+    ("iou", "u"),
+    ("shtch", "s"),
+    ("shch", "s"),
+    ("chtch", "s"),
+    ("tsch", "c"),
+    ("sch", "s"),
+    ("tch", "c"),
+    ("zh", "z"),
+    ("kh", "g"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("yu", "u"),
+    ("iu", "u"),
+    ("ju", "u"),
+    ("ya", "a"),
+    ("ia", "a"),
+    ("ja", "a"),
+    ("ye", "e"),
+    ("ie", "e"),
+    ("je", "e"),
+    ("yi", "i"),
+    ("yo", "e"),
+    ("jo", "e"),
+    ("ou", "u"),
+    ("ph", "f"),
+    ("w", "v"),
+    ("q", "k"),
+    ("h", "g"),
+    ("y", "i"),
+    ("j", "i"),
+]
+_LATIN_RE = re.compile("|".join(re.escape(a) for a, _ in _LATIN_RULES))
+_LATIN_MAP = dict(_LATIN_RULES)
+_NOT_AZ = re.compile(r"[^a-z]")
+_X_AFTER_VOWEL = re.compile(r"(?<=[aeiouy])x")
+_DOUBLE = re.compile(r"(.)\1+")
+# ISO 9 and scholarly romanisations write Cyrillic letters with diacritics: fold those to the
+# digraphs the other systems use before anyascii would drop the difference (č → ch, not c).
+_DIACRITICS = {
+    "č": "ch",
+    "š": "sh",
+    "ž": "zh",
+    "ŝ": "shch",
+    "ǵ": "g",
+    "ì": "i",
+    "ï": "yi",
+    "ê": "ye",
+    "è": "e",
+    "ë": "yo",
+    "ĭ": "i",
+    "û": "yu",
+    "â": "ya",
+    "ʹ": "",
+    "ʺ": "",
+    "ḥ": "kh",
+    "ö": "o",
+    "ü": "u",
+    "ä": "a",
+}
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ`-][^\W\d_]+)*", re.UNICODE)
+
+_UK_LETTER = re.compile("[іїєґІЇЄҐ]")
+_RU_LETTER = re.compile("[ыэъёЫЭЪЁ]")
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+
+
+def detect_script(text: str) -> str:
+    """'uk', 'ru', 'cyrillic' (either), 'latin' or 'other'."""
+    if _UK_LETTER.search(text):
+        return "uk"
+    if _RU_LETTER.search(text):
+        return "ru"
+    if _CYRILLIC_LETTER.search(text):
+        return "cyrillic"
+    if any(c.isalpha() for c in text):
+        return "latin" if anyascii(text) == text or text.isascii() else _latin_or_other(text)
+    return "other"
+
+
+def _latin_or_other(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+    return "latin" if latin == len(letters) else "other"
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text or "")
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+@lru_cache(maxsize=262144)
+def skeleton(token: str) -> str:
+    text = unicodedata.normalize("NFC", token.strip().lower())
+    if any(_is_cyrillic(c) for c in text):
+        text = "".join(_CYRILLIC.get(c, c) for c in text)
+    else:
+        text = "".join(_DIACRITICS.get(c, c) for c in text)
+    text = anyascii(text).lower()
+    # x is х (kh) in ISO 9 and scholarly systems, but ks after a vowel (Maxim, Alexander)
+    text = _X_AFTER_VOWEL.sub("ks", text).replace("x", "h")
+    text = _LATIN_RE.sub(lambda m: _LATIN_MAP[m.group(0)], text)
+    text = _NOT_AZ.sub("", text)
+    return _DOUBLE.sub(r"\1", text)  # doubled letters: Anna/Ana, Illia/Ilia
+
+
+_FINE_CYRILLIC = str.maketrans({"і": "и", "ї": "и", "ы": "и", "є": "е", "э": "е", "ё": "е"})
+
+
+@lru_cache(maxsize=262144)
+def fine(token: str) -> str:
+    """The spelling itself, lower case; Ukrainian/Russian letter pairs merged; apostrophes and
+    hyphens dropped."""
+    text = unicodedata.normalize("NFC", token.strip().lower()).replace("ґ", "г")
+    text = text.translate(_FINE_CYRILLIC)
+    return "".join(c for c in text if c.isalpha())
+
+
+# Surnames: feminine forms to masculine, on skeletons (-ова/-ova → -ов, -ська/-skaya → -ський).
+_FEMININE = [("ska", "ski"), ("cka", "cki"), ("zka", "zki"), ("ova", "ov"), ("eva", "ev")]
+_FEMININE_INA = re.compile(r"(?<=[^aeiou])ina$")
+
+
+@lru_cache(maxsize=262144)
+def surname_key(text: str) -> str:
+    """The skeleton of a whole surname (hyphens and spaces joined), in its masculine form."""
+    key = "".join(skeleton(t) for t in tokens(text))
+    for fem, masc in _FEMININE:
+        if key.endswith(fem) and len(key) > len(fem) + 1:
+            return key[: -len(fem)] + masc
+    if len(key) > 4 and _FEMININE_INA.search(key):
+        return key[:-1]
+    return key
+
+
+# Letters whose romanisations collide (French and English "ch" is ш or ч, German "ch" is х):
+# the first-letter block key takes them as one, so blocking does not lose these pairs.
+_FIRST_LETTER = str.maketrans({"c": "s", "z": "s", "k": "g"})
+
+
+def first_letter(key: str) -> str:
+    return key[:1].translate(_FIRST_LETTER)
+
+
+def surname_fine(text: str) -> str:
+    return "".join(fine(t) for t in tokens(text))
+
+
+# ----------------------------------------------------------------------------- given names
+
+
+def _stem(key: str) -> str:
+    """A given name's skeleton without its final vowels ("mikola" → "mikol", "sergii" → "serg"):
+    what a patronymic keeps of the father's name."""
+    stem = key.rstrip("aeiou")
+    return stem or key
+
+
+def _load_classes() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(skeleton → class, stem → class, class → sex) from data/given_names.txt. Lines that share
+    a form are one class (union–find), so the file may list a name twice."""
+    text = resources.files(__package__).joinpath("data/given_names.txt").read_text("utf-8")
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    lines: list[tuple[str, list[str]]] = []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        sex, *forms = raw.split()
+        keys = [k for k in (skeleton(f) for f in forms) if k]
+        lines.append((sex, keys))
+        for k in keys[1:]:
+            parent[find(k)] = find(keys[0])
+        find(keys[0])
+    members: dict[str, list[str]] = {}
+    for k in parent:
+        members.setdefault(find(k), []).append(k)
+    # A class is named by its first-listed form (the Ukrainian one): stable and readable.
+    name_of: dict[str, str] = {}
+    sex_of: dict[str, str] = {}
+    for sex, keys in lines:
+        root = find(keys[0])
+        name_of.setdefault(root, keys[0])
+        sex_of.setdefault(name_of[root], sex)
+    of_key = {k: name_of[find(k)] for k in parent}
+    of_stem: dict[str, str] = {}
+    for k, cls in of_key.items():
+        of_stem.setdefault(_stem(k), cls)
+    return of_key, of_stem, sex_of
+
+
+_CLASS_OF, _CLASS_OF_STEM, _SEX_OF = _load_classes()
+
+
+def given_class(key: str) -> str:
+    """The class of a given name's skeleton; the skeleton itself for a name not in the table."""
+    return _CLASS_OF.get(key, key)
+
+
+def is_known_given(token: str) -> bool:
+    return skeleton(token) in _CLASS_OF
+
+
+def given_key(text: str) -> str:
+    """A given name's skeleton: its first token (a second given name is rare and often dropped)."""
+    toks = tokens(text)
+    return skeleton(toks[0]) if toks else ""
+
+
+# ----------------------------------------------------------------------------- patronymics
+
+# Patronymic endings on skeletons, longest first: -ович/-ovych/-ovich → "ovic", -івна → "ivna"…
+_PATRONYMIC_ENDINGS = (
+    "ovicna",
+    "ovicn",
+    "evicna",
+    "ovic",
+    "evic",
+    "ivna",
+    "ovna",
+    "evna",
+    "icna",
+    "inicna",
+    "ic",
+    "na",
+)
+_CENTRAL_ASIAN_WORDS = re.compile(
+    r"^(o['’ʼ`]?g['’ʼ`]?li|ug[h]?li|o[gğ]lu|ogly|оглы|угли|ўғли|uly|ulı|улы|ұлы|qizi|kizi|kyzy|кызы|қызы|кизи|қизи|гызы)$",
+    re.IGNORECASE,
+)
+_PATRONYMIC_SUFFIX = re.compile(
+    r"(ович|евич|івна|ївна|овна|евна|ьич|ич|инична|ична|ovych|evych|ovich|evich|ovitch|evitch|ovič|evič|owitsch|ewitsch|ivna|yivna|ovna|evna|ovyč)$",
+    re.IGNORECASE,
+)
+
+
+def is_patronymic(token: str) -> bool:
+    return bool(_PATRONYMIC_SUFFIX.search(token) or _CENTRAL_ASIAN_WORDS.match(token))
+
+
+@lru_cache(maxsize=262144)
+def patronymic_key(text: str) -> str:
+    """The father's given name, as a stem skeleton: "Іванович", "Ivanovych", "Иванович", "Ivan
+    o'g'li" → "ivan"; "Сергійович" and "Сергеевич" → "serg"."""
+    toks = [t for t in tokens(text) if not _CENTRAL_ASIAN_WORDS.match(t)]
+    if not toks:
+        return ""
+    key = skeleton(toks[0])
+    if len(toks) == 1 and len(tokens(text)) == 1:
+        for end in _PATRONYMIC_ENDINGS:
+            if key.endswith(end) and len(key) - len(end) >= 2:
+                key = key[: -len(end)]
+                break
+    return _stem(key)
+
+
+def patronymic_class(stem: str) -> str:
+    """The class of the father's name behind a patronymic stem; the stem itself if unknown."""
+    return _CLASS_OF_STEM.get(stem, stem)
+
+
+# ----------------------------------------------------------------------------- full names
+
+
+def split_full_name(full: str) -> tuple[str, str, str]:
+    """(family, given, patronymic) from a full name in any order and script.
+
+    Decided, in order, by: a patronymic ending (or o'g'li/qizi after the father's name), which
+    follows the given name; a token in capitals among mixed case (the surname, as clerks write
+    it); a token that is a known given name while another is not; and failing all, the order each
+    side's lists use (Cyrillic surname first, Latin given name first)."""
+    parts = full.replace(",", " ").split()
+    if not parts:
+        return "", "", ""
+    # "Alisher o'g'li": the father's name precedes the marker; keep them together.
+    for i, p in enumerate(parts):
+        if i > 0 and _CENTRAL_ASIAN_WORDS.match(p):
+            patronymic = f"{parts[i - 1]} {p}"
+            rest = parts[: i - 1] + parts[i + 1 :]
+            family, given, _ = split_full_name(" ".join(rest))
+            return family, given, patronymic
+    if len(parts) == 1:
+        return parts[0], "", ""
+    pat = [i for i, p in enumerate(parts) if _PATRONYMIC_SUFFIX.search(p)]
+    if len(parts) >= 3 and pat:
+        i = pat[-1]
+        if i >= 1:
+            # given name just before the patronymic; the surname is whatever is left
+            given = parts[i - 1]
+            family = " ".join(parts[: i - 1] + parts[i + 1 :])
+            if family:
+                return family, given, parts[i]
+        if i == 0 and len(parts) >= 3:
+            return parts[2], parts[1], parts[0]
+    if len(parts) >= 3:
+        upper = [i for i, p in enumerate(parts) if p.isupper() and len(p) > 1]
+        if len(upper) == 1:
+            rest = [p for j, p in enumerate(parts) if j != upper[0]]
+            return parts[upper[0]], rest[0], " ".join(rest[1:])
+        return _order_two(parts[0], parts[-1], " ".join(parts[1:-1]))
+    return _order_two(parts[0], parts[1], "")
+
+
+def _order_two(a: str, b: str, middle: str) -> tuple[str, str, str]:
+    """Which of two tokens is the surname: capitals, then the given-name table, then script."""
+    if a.isupper() and not b.isupper():
+        return a, b, middle
+    if b.isupper() and not a.isupper():
+        return b, a, middle
+    known_a, known_b = is_known_given(a), is_known_given(b)
+    if known_a and not known_b:
+        return b, a, middle
+    if known_b and not known_a:
+        return a, b, middle
+    if detect_script(a) == "latin":
+        return b, a, middle
+    return a, b, middle
+
+
+def sex_of_given(key: str) -> str:
+    return _SEX_OF.get(given_class(key), "")

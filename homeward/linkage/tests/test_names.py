@@ -1,0 +1,173 @@
+"""Each kind of variation the engine must bring together, or keep apart, one table each."""
+
+import pytest
+
+from homeward.linkage import names
+from homeward.linkage.dates import BadDate, BirthDate, parse_birth_date
+from homeward.linkage.features import Person, features
+
+
+def key(person: Person) -> tuple:
+    f = features(person, 0)
+    return f["sn"], f["gc"], f["pc"]
+
+
+SAME_SURNAME = [
+    # romanisations of one Cyrillic surname: national 2010, BGN/PCGN, ISO 9, scholarly, German,
+    # French, passport/ICAO, informal English
+    ["Шевченко", "ШЕВЧЕНКО", "Shevchenko", "Ševčenko", "Schewtschenko", "SHEVCHENKO"],
+    ["Олійник", "Олийнык", "Oliinyk", "Oliynyk", "Olijnyk", "Olìjnik"],
+    ["Щербак", "Shcherbak", "Ŝerbak", "Schtscherbak", "Chtcherbak", "Shtcherbak"],
+    ["Харченко", "Kharchenko", "Xarčenko", "Kharčenko"],
+    ["Гончаренко", "Honcharenko", "Goncharenko", "Gontscharenko"],
+    ["Юрченко", "Yurchenko", "Iurchenko", "Jurtschenko", "Iourtchenko"],
+    ["Ковальчук", "Kovalchuk", "Kowaltschuk", "Koval'chuk", "Kovaltchouk"],
+    # surname gender forms
+    ["Петров", "Петрова", "Petrova", "PETROV"],
+    ["Ковальський", "Ковальська", "Ковальский", "Ковальская", "Kovalskyi", "Kovalska", "Kowalski"],
+    ["Ільїн", "Ільїна", "Ильин", "Ilyina"],
+]
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    # "ch" is ш in French and ч in English: one letter apart, and blocked together. (German
+    # "Ch" for х at the start of a name is one letter apart too but blocked apart: a known gap.)
+    [("Шевченко", "Chevtchenko"), ("Шаповал", "Chapoval"), ("Чорновол", "Tchornovol")],
+)
+def test_colliding_romanisations_stay_one_letter_apart(a, b):
+    from rapidfuzz.distance import Levenshtein
+
+    ka, kb = names.surname_key(a), names.surname_key(b)
+    assert Levenshtein.distance(ka, kb) <= 1
+    assert names.first_letter(ka) == names.first_letter(kb)
+
+
+@pytest.mark.parametrize("spellings", SAME_SURNAME, ids=lambda s: s[0])
+def test_spellings_of_one_surname_share_a_key(spellings):
+    keys = {names.surname_key(s) for s in spellings}
+    assert len(keys) == 1, dict(zip(spellings, map(names.surname_key, spellings), strict=True))
+
+
+SAME_GIVEN = [
+    [
+        "Олександр",
+        "Александр",
+        "Oleksandr",
+        "Aleksandr",
+        "Alexander",
+        "Alexandre",
+        "Sasha",
+        "Саша",
+        "Сашко",
+    ],
+    ["Сергій", "Сергей", "Serhii", "Serhiy", "Sergey", "Sergei", "Серёжа"],
+    ["Микола", "Николай", "Mykola", "Nikolai", "Nicholas", "Коля"],
+    ["Ганна", "Анна", "Hanna", "Anna", "Аня"],
+    ["Олексій", "Алексей", "Oleksii", "Alexey", "Aleksei", "Льоша"],
+    ["Юрій", "Юрий", "Yurii", "Yuriy", "Iurii", "Jurij", "Yuri"],
+    ["Дмитро", "Дмитрий", "Dmytro", "Dmitry", "Діма"],
+    ["Євген", "Евгений", "Yevhen", "Ievgen", "Evgeny", "Eugene", "Женя"],
+    ["Григорій", "Григорий", "Hryhorii", "Grigory", "Gregory"],
+    ["Бахтиёр", "Бахтієр", "Bakhtiyor"],
+]
+
+
+@pytest.mark.parametrize("spellings", SAME_GIVEN, ids=lambda s: s[0])
+def test_forms_of_one_given_name_share_a_class(spellings):
+    classes = {names.given_class(names.given_key(s)) for s in spellings}
+    assert len(classes) == 1, {s: names.given_class(names.given_key(s)) for s in spellings}
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [("Олександр", "Олексій"), ("Сергій", "Степан"), ("Ганна", "Галина"), ("Іван", "Ігор")],
+)
+def test_different_given_names_stay_apart(a, b):
+    assert names.given_class(names.given_key(a)) != names.given_class(names.given_key(b))
+
+
+SAME_FATHER = [
+    ["Іванович", "Иванович", "Ivanovych", "Ivanovich", "Іванівна", "Ивановна", "Ivanivna"],
+    ["Сергійович", "Сергеевич", "Serhiiovych", "Sergeevich", "Сергіївна", "Сергеевна"],
+    ["Миколайович", "Николаевич", "Mykolaiovych", "Nikolaevich", "Миколаївна"],
+    ["Олексійович", "Алексеевич", "Oleksiiovych", "Alekseevich"],
+    ["Юрійович", "Юрьевич", "Yuriiovych", "Yurievich"],
+    ["Alisher o'g'li", "Алишерович", "Alisherovich", "Alisher o‘g‘li", "Алишер угли"],
+]
+
+
+@pytest.mark.parametrize("spellings", SAME_FATHER, ids=lambda s: s[0])
+def test_patronymics_lead_to_the_same_father(spellings):
+    classes = {names.patronymic_class(names.patronymic_key(s)) for s in spellings}
+    assert len(classes) == 1, {s: names.patronymic_key(s) for s in spellings}
+
+
+def test_a_patronymic_names_the_father_given_name():
+    # a son's patronymic is his father's given name: "Іванович" meets "Іван"
+    assert names.patronymic_class(names.patronymic_key("Іванович")) == names.given_class(
+        names.given_key("Иван")
+    )
+
+
+FULL_NAMES = [
+    ("ПЕТРЕНКО АЛЕКСАНДР ИВАНОВИЧ", ("ПЕТРЕНКО", "АЛЕКСАНДР", "ИВАНОВИЧ")),
+    ("Oleksandr Ivanovych Petrenko", ("Petrenko", "Oleksandr", "Ivanovych")),
+    ("Alexander Petrenko", ("Petrenko", "Alexander", "")),
+    ("Петренко Олександр", ("Петренко", "Олександр", "")),
+    ("PETRENKO Oleksandr", ("PETRENKO", "Oleksandr", "")),
+    ("Oleksandr PETRENKO", ("PETRENKO", "Oleksandr", "")),
+    ("Каримов Бахтиёр Алишерович", ("Каримов", "Бахтиёр", "Алишерович")),
+    ("Bakhtiyor Alisher o'g'li Karimov", ("Karimov", "Bakhtiyor", "Alisher o'g'li")),
+    ("Ковальська Ганна Петрівна", ("Ковальська", "Ганна", "Петрівна")),
+]
+
+
+@pytest.mark.parametrize("full,parts", FULL_NAMES, ids=[f for f, _ in FULL_NAMES])
+def test_full_names_in_either_order(full, parts):
+    assert names.split_full_name(full) == parts
+
+
+def test_split_and_full_name_records_prepare_alike():
+    split = Person("a", "Петренко", "Олександр", "Іванович")
+    full = Person("b", full_name="ПЕТРЕНКО ОЛЕКСАНДР ІВАНОВИЧ")
+    latin = Person("c", full_name="Oleksandr Ivanovych Petrenko")
+    assert key(split) == key(full) == key(latin)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1994-03-12", BirthDate(1994, 3, 12)),
+        ("12.03.1994", BirthDate(1994, 3, 12)),
+        ("12/03/1994", BirthDate(1994, 3, 12)),
+        ("1994-03", BirthDate(1994, 3, None)),
+        ("03.1994", BirthDate(1994, 3, None)),
+        ("1994", BirthDate(1994, None, None)),
+        ("", BirthDate(None, None, None)),
+        ("1994-03-12 00:00:00", BirthDate(1994, 3, 12)),
+    ],
+)
+def test_birth_dates(text, expected):
+    assert parse_birth_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31.02.1994", "1994-13", "12.03.94", "born 1994", "0994"])
+def test_bad_birth_dates_say_what_is_wrong(text):
+    with pytest.raises(BadDate, match="birth_date"):
+        parse_birth_date(text)
+
+
+@pytest.mark.parametrize(
+    "text,script",
+    [
+        ("Олексій", "uk"),
+        ("Александр", "cyrillic"),
+        ("Эдуард", "ru"),
+        ("Oleksandr", "latin"),
+        ("Ševčenko", "latin"),
+        ("123", "other"),
+    ],
+)
+def test_script_detection(text, script):
+    assert names.detect_script(text) == script
