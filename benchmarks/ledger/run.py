@@ -1,10 +1,13 @@
 """Ledger benchmarks (issue 4).
 
-    .venv/bin/python benchmarks/ledger/run.py appends [--n 5000] [--database-url URL]
+    .venv/bin/python benchmarks/ledger/run.py appends [--n 5000] [--writers 1] [--seal-every 1]
+                                                      [--database-url URL]
     .venv/bin/python benchmarks/ledger/run.py million [--n 1000000] [--database-url URL]
 
 `appends`: entries appended the way actions append them (one transaction each, with a personal
-commitment), then sealed and checkpointed by the worker's step; reports entries/s of each.
+commitment) by `--writers` processes at once, while the worker's step (the sequencer: number,
+seal) runs every `--seal-every` seconds in another process; then the rest is sealed and a
+checkpoint signed. Reports entries/s from the first append to the last commit.
 `million`: writes N entries directly (canonical events, leaf hashes), seals them, signs a
 checkpoint, then times `verify` of the whole log and producing and checking inclusion and
 consistency proofs at that size. A fresh temporary SQLite database unless --database-url.
@@ -16,6 +19,7 @@ import argparse
 import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -47,20 +51,17 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {connection.vendor}"
 
 
-def appends(n: int) -> None:
-    from django.db import transaction
+def _append_some(user_id: int, first: int, count: int, ready, go) -> None:
+    """One writer: `count` appends, each in its own transaction, as an action makes them."""
+    from django.db import connections, transaction
 
-    from homeward.accounts.actions import create_party, create_user
-    from homeward.accounts.models import PartyKind, Role
-    from homeward.ledger import store
+    from homeward.accounts.models import User
     from homeward.ledger.actions import append
 
-    ni = create_party(actor=None, code="NI", name="N", kind=PartyKind.INTERMEDIARY)
-    user = create_user(
-        actor=None, username="b", password="x", role=Role.CASEWORKER, party=ni, check_password=False
-    )
-    t = time.perf_counter()
-    for i in range(n):
+    user = User.objects.select_related("party").get(pk=user_id)
+    ready.wait()
+    go.wait()
+    for i in range(first, first + count):
         with transaction.atomic():
             append(
                 actor=user,
@@ -70,18 +71,102 @@ def appends(n: int) -> None:
                 data={"i": i, "kind": "visited"},
                 personal={"name": ["Synthetic", "Person", str(i)]},
             )
+    connections.close_all()
+
+
+def _sequencer(every: float, stop) -> None:
+    """The worker's step, every `every` seconds while the writers run."""
+    from django.db import connections
+
+    from homeward.ledger import store
+
+    while not stop.wait(every):
+        store.seal()
+    connections.close_all()
+
+
+def _machine_busy() -> tuple[int, int] | None:
+    """(busy, total) clock ticks of the whole machine so far, from /proc/stat (Linux)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + fields[4]
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def appends(n: int, writers: int, seal_every: float) -> None:
+    import multiprocessing
+
+    from django.db import connections
+
+    from homeward.accounts.actions import create_party, create_user
+    from homeward.accounts.models import PartyKind, Role
+    from homeward.ledger import store
+    from homeward.ledger.models import Entry, Head
+
+    ni = create_party(actor=None, code="NI", name="N", kind=PartyKind.INTERMEDIARY)
+    user = create_user(
+        actor=None, username="b", password="x", role=Role.CASEWORKER, party=ni, check_password=False
+    )
+    store.publish_checkpoint()  # the two entries above: start from a sealed log
+    base = Head.objects.get().size
+    connections.close_all()  # each process opens its own connection
+    ctx = multiprocessing.get_context("fork")
+    ready, go, stop = ctx.Barrier(writers + 1), ctx.Event(), ctx.Event()
+    share = [n // writers + (w < n % writers) for w in range(writers)]
+    procs = [
+        ctx.Process(target=_append_some, args=(user.pk, sum(share[:w]), share[w], ready, go))
+        for w in range(writers)
+    ]
+    sequencer = ctx.Process(target=_sequencer, args=(seal_every, stop)) if seal_every else None
+    for p in procs:
+        p.start()
+    ready.wait()
+    load = os.getloadavg()[0]
+    if sequencer is not None:
+        sequencer.start()
+    busy0, cpu0 = _machine_busy(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    go.set()
+    for p in procs:
+        p.join()
     append_s = time.perf_counter() - t
+    busy1 = _machine_busy()
+    stop.set()
+    if sequencer is not None:
+        sequencer.join()
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_us = (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) / n * 1e6
+    assert all(p.exitcode == 0 for p in procs), "a writer failed"
+    backlog = Entry.objects.filter(seq__isnull=True).count()
     t = time.perf_counter()
     store.publish_checkpoint()
     seal_s = time.perf_counter() - t
+    head = Head.objects.get()
+    assert head.size == head.sealed == base + n, (head.size, head.sealed, base + n)
     print(f"## Appends on {machine()}\n")
     print(
-        f"- {n:,} appends, one transaction each (as inside actions): {append_s:.2f} s = "
-        f"**{n / append_s:,.0f} entries/s** (target ≥ 2,000/s)"
+        f"- {n:,} appends by {writers} writer process{'es' if writers > 1 else ''}, one "
+        f"transaction each (as inside actions), "
+        + (
+            f"the worker's sequencer sealing every {seal_every:g} s alongside"
+            if seal_every
+            else "nothing sealing alongside"
+        )
+        + f": {append_s:.2f} s = **{n / append_s:,.0f} entries/s** (target ≥ 2,000/s); "
+        f"load average {load:.2f} at the start"
     )
+    if busy0 is not None and busy1 is not None:
+        ticks = (busy1[0] - busy0[0]) / ((busy1[1] - busy0[1]) or 1)
+        print(
+            f"- CPU: the benchmark's own processes (writers and sequencer, not the database "
+            f"server) {client_us:,.0f} µs per append; all {os.cpu_count()} cores "
+            f"{100 * ticks:.0f}% busy during the appends (whoever used them)"
+        )
     print(
-        f"- sealing them into subtree hashes and signing a checkpoint (the worker's step, outside the "
-        f"actions' transactions): {seal_s:.2f} s = {n / seal_s:,.0f} entries/s"
+        f"- then sealing the {backlog:,} still pending (numbering them, storing subtree hashes) "
+        f"and signing a checkpoint: {seal_s:.2f} s"
     )
 
 
@@ -196,10 +281,17 @@ def main() -> None:
     ap.add_argument("what", choices=["appends", "million"])
     ap.add_argument("--n", type=int)
     ap.add_argument("--database-url")
+    ap.add_argument("--writers", type=int, default=1, help="appends: concurrent writer processes")
+    ap.add_argument(
+        "--seal-every",
+        type=float,
+        default=1.0,
+        help="appends: seconds between the sequencer's runs during the appends (0: none)",
+    )
     args = ap.parse_args()
     setup(args.database_url)
     if args.what == "appends":
-        appends(args.n or 5000)
+        appends(args.n or 5000, args.writers, args.seal_every)
     else:
         million(args.n or 1_000_000)
 

@@ -424,6 +424,7 @@ def approve_version(
         object_id=version.uuid,
         data=approval_data(version),
         signature=signature,
+        numbered=True,  # ledger_seq below needs the entry's number now
     )
     VersionApproval.objects.create(
         version=version,
@@ -431,7 +432,7 @@ def approve_version(
         by=actor,
         digest=version.digest,
         signature=signature or "",
-        ledger_seq=entry.seq,
+        ledger_seq=entry.number,
     )
     VersionEvent.objects.create(version=version, state=VersionEventKind.APPROVED, by=actor)
     if set(version.approvals.values_list("party_id", flat=True)) >= set(negotiation.parties()):

@@ -8,15 +8,14 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from homeward.lib.bulk import insert_rows
 from homeward.lib.errors import Forbidden, ValidationFailed
 
-from . import merkle, notes
+from . import merkle, notes, sequencing
 from .canonical import canonical_json
-from .models import Entry, Head, PartyKey, Salt
+from .models import Entry, PartyKey, Salt
 from .privacy import commitment
 
 
@@ -30,6 +29,7 @@ def append(
     personal: Mapping[str, Any] | None = None,
     party=None,
     signature: str | None = None,
+    numbered: bool = False,
 ) -> Entry:
     """Append one event. Must run inside the action's transaction (it refuses otherwise).
 
@@ -37,36 +37,46 @@ def append(
     salted commitment of each value enters the log, the salt going to a separate table.
     `signature`, when given, is the acting party's Ed25519 signature (base64) over
     canonical_json(data); it must verify against a registered key of that party.
+
+    The entry is inserted *pending* (`seq` None) and commits or rolls back with the action; the
+    sequencer (`store.seal`, run by the worker) gives it its place in the log within seconds.
+    Nothing here waits for another writer. `numbered=True` takes the number now instead, for the
+    rare action that must cite it at once (a party's approval of a list): it holds the head
+    row's lock until the caller's transaction ends, so such appends queue behind each other and
+    the sequencer waits for them. Use it only where the number is part of what is recorded.
     """
-    if not transaction.get_connection().in_atomic_block:
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
         raise RuntimeError("ledger.append() must run inside the action's transaction")
     if party is None and actor is not None:
         party = getattr(actor, "party", None)
     data = dict(data or {})
     if signature is not None:
         _check_party_signature(party, canonical_json(data), signature)
-    # Taking the next number is one statement that also locks the head row until the caller's
-    # transaction ends (PostgreSQL row lock; SQLite's write lock): two concurrent writers can
-    # neither take the same number nor leave a gap on rollback. Raw SQL: this runs inside every
-    # action, and the ORM's query building was most of its cost.
-    seq = _next_seq()
     at = timezone.now()
     salts: dict[str, bytes] = {}
     commitments: dict[str, str] = {}
     for field, value in (personal or {}).items():
         salts[field] = os.urandom(32)
         commitments[field] = commitment(salts[field], value)
-    event = {
-        "seq": seq,
-        "at": at.isoformat(),
-        "actor": str(actor.uuid) if actor is not None else None,
-        "party": party.code if party is not None else None,
-        "action": action,
-        "object": {"type": object_type, "id": str(object_id)},
-        "data": data,
-        "commitments": commitments,
-    }
-    body = canonical_json(event)
+    # Without "seq": the sequencer adds it (sequencing.with_seq) when it numbers the entry.
+    draft = canonical_json(
+        {
+            "at": at.isoformat(),
+            "actor": str(actor.uuid) if actor is not None else None,
+            "party": party.code if party is not None else None,
+            "action": action,
+            "object": {"type": object_type, "id": str(object_id)},
+            "data": data,
+            "commitments": commitments,
+        }
+    )
+    seq: int | None = None
+    body, leaf = draft, None
+    if numbered:
+        seq = sequencing.take_number()
+        body = sequencing.with_seq(draft, seq)
+        leaf = merkle.leaf_hash(body)
     entry = Entry(
         seq=seq,
         at=at,
@@ -76,40 +86,11 @@ def append(
         object_type=object_type,
         object_id=str(object_id),
         event=body.decode(),
-        leaf_hash=merkle.leaf_hash(body),
+        leaf_hash=leaf,
         signature=signature or "",
     )
-    insert_rows(Entry, _ENTRY_COLUMNS, [[getattr(entry, c) for c in _ENTRY_COLUMNS]])
-    if salts:
-        insert_rows(
-            Salt, ["entry_id", "field", "salt"], [(seq, f, salt) for f, salt in salts.items()]
-        )
+    entry.id = sequencing.insert_entry(conn, entry, salts)
     return entry
-
-
-_ENTRY_COLUMNS = [
-    "seq",
-    "at",
-    "actor_id",
-    "party_id",
-    "action",
-    "object_type",
-    "object_id",
-    "event",
-    "leaf_hash",
-    "signature",
-]
-
-
-def _next_seq() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size")
-        row = cursor.fetchone()
-        if row is None:
-            Head.objects.get_or_create(id=1)
-            cursor.execute("UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size")
-            row = cursor.fetchone()
-    return int(row[0]) - 1
 
 
 def _check_party_signature(party, message: bytes, signature: str) -> None:

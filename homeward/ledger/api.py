@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 
+from django.db.models import F
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
@@ -82,7 +83,7 @@ def inclusion_proof(
     require_role(request_user(request), *Role.values)
     tree_size = _checkpointed_size(size)
     entry = Entry.objects.filter(seq=seq).first()
-    if entry is None or seq >= tree_size:
+    if entry is None or entry.leaf_hash is None or seq >= tree_size:
         raise ValidationFailed(
             "No such entry under that checkpoint.", detail={"fields": {"seq": "out of range"}}
         )
@@ -116,7 +117,7 @@ def consistency_proof(
 
 
 class EntryOut(Schema):
-    seq: int
+    seq: int | None
     at: str
     action: str
     object_type: str
@@ -128,8 +129,10 @@ class EntryOut(Schema):
 
 @router.get("/objects/{object_type}/{object_id}/entries", response=list[EntryOut])
 def object_entries(request: HttpRequest, object_type: str, object_id: str):
-    """The entries about one object. For a person, only users who may see that person (the read
-    is recorded). Entries carry commitments, never personal data in clear."""
+    """The entries about one object, in log order. For a person, only users who may see that
+    person (the read is recorded). Entries carry commitments, never personal data in clear.
+    An entry committed in the last seconds may still be pending: `seq` null, its event without
+    its `"seq"`, until the worker's sequencer gives it its place in the log."""
     user = request_user(request)
     if object_type == "person":
         if user.role != Role.AUDITOR:
@@ -139,7 +142,7 @@ def object_entries(request: HttpRequest, object_type: str, object_id: str):
     rows = (
         Entry.objects.filter(object_type=object_type, object_id=object_id)
         .select_related("party")
-        .order_by("seq")
+        .order_by(F("seq").asc(nulls_last=True), "id")
     )
     return [
         {

@@ -4,10 +4,12 @@ from django.db import models
 
 
 class Head(models.Model):
-    """One row: the log's size, and how far the stored subtree hashes reach ("sealed").
+    """One row: the log's size (how many entries have a sequence number) and how far the stored
+    subtree hashes reach ("sealed").
 
-    Appends lock this row, so concurrent writers never gap or fork. Sealing (filling Node rows
-    and signing checkpoints) runs later, in the worker, outside the actions' transactions.
+    Whoever hands out sequence numbers holds this row's lock while doing it: the sequencer
+    (`store.seal`, in the worker, outside the actions' transactions) and the rare
+    `append(numbered=True)`. Ordinary appends never touch it, so they never wait for each other.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
@@ -19,9 +21,17 @@ class Head(models.Model):
 
 
 class Entry(models.Model):
-    """One event of the append-only log. `event` is the canonical JSON (RFC 8785) the leaf hashes."""
+    """One event of the append-only log. `event` is the canonical JSON (RFC 8785) the leaf hashes.
 
-    seq = models.BigIntegerField(primary_key=True)
+    An action inserts its entry *pending*: `seq` and `leaf_hash` are null and `event` lacks its
+    `"seq"`. The sequencer (`store.seal`) numbers committed pending entries, in one gap-free run
+    under the head's lock, completing `event` and `leaf_hash` in the same statement; after that
+    the row never changes. `id` is the insertion order: internal, with holes, never shown.
+    """
+
+    seq = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="Position in the log; null while pending"
+    )
     at = models.DateTimeField()
     actor = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -33,7 +43,7 @@ class Entry(models.Model):
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64)
     event = models.TextField(help_text="Canonical JSON of the event")
-    leaf_hash = models.BinaryField(max_length=32)
+    leaf_hash = models.BinaryField(max_length=32, null=True)
     signature = models.TextField(
         blank=True, help_text="The acting party's Ed25519 signature over the canonical JSON of data"
     )
@@ -41,11 +51,33 @@ class Entry(models.Model):
     class Meta:
         indexes = [
             # "The entries about one object": the person page, the list history, the API.
-            models.Index(fields=["object_type", "object_id", "seq"]),
+            models.Index(fields=["object_type", "object_id", "seq"], name="ledger_entry_object"),
+            # The sequencer's `WHERE seq IS NULL ORDER BY id`: only pending rows are in it, so it
+            # stays a few thousand entries long however long the log grows.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="ledger_entry_pending"
+            ),
+        ]
+        constraints = [
+            # Numbered and hashed together, by one statement of the sequencer: never one alone.
+            models.CheckConstraint(
+                condition=models.Q(seq__isnull=True, leaf_hash__isnull=True)
+                | models.Q(seq__isnull=False, leaf_hash__isnull=False),
+                name="ledger_entry_numbered_with_leaf",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        number = "pending" if self.seq is None else f"#{self.seq}"
+        return f"{number} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def number(self) -> int:
+        """The sequence number, for a caller that needs it: there is one only once the sequencer
+        ran, or at once for `append(numbered=True)`."""
+        if self.seq is None:
+            raise ValueError("a pending entry has no number yet: append it with numbered=True")
+        return self.seq
 
 
 class Node(models.Model):

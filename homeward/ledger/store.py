@@ -1,9 +1,9 @@
 """The tree as stored: sealing new entries into subtree hashes, roots, proofs, checkpoints.
 
-Appends (actions.append) only insert the entry, so an action's transaction stays short. `seal()`
-runs in the worker (and before any proof or checkpoint): it reads the new leaves in order and
-stores the hash of every perfect subtree they complete. A root or a proof then needs O(log n)
-stored hashes, fetched in one query.
+Appends (actions.append) only insert the entry, pending, so an action's transaction stays short.
+`seal()` runs in the worker (and before any proof or checkpoint): it numbers the pending entries
+(sequencing.number_pending) and stores the hash of every perfect subtree the new leaves complete.
+A root or a proof then needs O(log n) stored hashes, fetched in one query.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from homeward.lib.bulk import insert_rows
 
-from . import merkle, notes
+from . import merkle, notes, sequencing
 from .models import Checkpoint, Entry, Head, InstanceKey, Node
 
 SEAL_BATCH = 20_000
@@ -92,7 +92,8 @@ def _fetch(ranges: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     found: dict[tuple[int, int], bytes] = {}
     if leaves:
         for seq, h in Entry.objects.filter(seq__in=leaves).values_list("seq", "leaf_hash"):
-            found[(seq, seq + 1)] = bytes(h)
+            if seq is not None and h is not None:  # a numbered entry has both (constraint)
+                found[(seq, seq + 1)] = bytes(h)
     if nodes:
         q = Q()
         for level, index in nodes:
@@ -126,33 +127,43 @@ def root(size: int) -> bytes:
     return subtree_hashes([(0, size)])[(0, size)]
 
 
-def seal(limit: int | None = None) -> int:
-    """Stores the subtree hashes the new entries complete; returns the sealed size. Safe to run
-    from several processes: each batch takes the head's lock."""
+def seal() -> int:
+    """The worker's step: numbers the committed pending entries (the sequencer) and stores the
+    subtree hashes the new leaves complete; returns the sealed size. Safe to run from several
+    processes at once: each batch holds the head row's lock, so they take turns. Entries that
+    commit while it runs are numbered by this call or the next one."""
     while True:
         with transaction.atomic():
-            head = Head.objects.select_for_update().filter(id=1).first()
-            if head is None or head.sealed >= head.size:
-                return head.sealed if head else 0
+            head = _locked_head()
+            # Numbering and hashing in one transaction: a number is never visible without its
+            # subtree hashes being written by the same commit, nor the other way round.
+            known = sequencing.number_pending(head, SEAL_BATCH)
+            if head.sealed >= head.size:
+                return head.sealed
             start = head.sealed
             end = min(head.size, start + SEAL_BATCH)
-            leaves = list(
-                Entry.objects.filter(seq__gte=start, seq__lt=end)
-                .order_by("seq")
-                .values_list("leaf_hash", flat=True)
-            )
+            if all(n in known for n in range(start, end)):
+                leaves = [known[n] for n in range(start, end)]
+            else:  # entries numbered earlier: by append(numbered=True), or a re-seal
+                leaves = [
+                    bytes(h)
+                    for h in Entry.objects.filter(seq__gte=start, seq__lt=end)
+                    .order_by("seq")
+                    .values_list("leaf_hash", flat=True)
+                    if h is not None
+                ]
             if len(leaves) != end - start:
                 raise RuntimeError(
                     f"entries missing between {start} and {end}: run `homeward ledger verify`"
                 )
             # The right edge of the tree at `start`: the perfect subtrees a new leaf may complete.
             prefix = _perfect_ranges(0, start)
-            known = subtree_hashes(prefix) if prefix else {}
-            stack = [(s, e, known[(s, e)]) for s, e in prefix]
+            stored = subtree_hashes(prefix) if prefix else {}
+            stack = [(s, e, stored[(s, e)]) for s, e in prefix]
             new_nodes = []
             for i, leaf in enumerate(leaves):
                 n = start + i
-                stack.append((n, n + 1, bytes(leaf)))
+                stack.append((n, n + 1, leaf))
                 while (
                     len(stack) >= 2 and stack[-1][1] - stack[-1][0] == stack[-2][1] - stack[-2][0]
                 ):
@@ -163,11 +174,34 @@ def seal(limit: int | None = None) -> int:
                     new_nodes.append((width.bit_length() - 1, s1 // width, h))
                     stack.append((s1, e2, h))
             # The head's lock makes this the only sealer of this range: no conflicts to expect.
-            insert_rows(Node, ["level", "index", "hash"], new_nodes)
+            if new_nodes and connection.vendor == "postgresql":
+                levels, indexes, hashes = (list(c) for c in zip(*new_nodes, strict=True))
+                sequencing.pg_bulk(
+                    "INSERT INTO ledger_node (level, index, hash) "
+                    "SELECT * FROM unnest(%b::smallint[], %b::bigint[], %b::bytea[])",
+                    [levels, indexes, hashes],
+                )
+            else:
+                insert_rows(Node, ["level", "index", "hash"], new_nodes)
             head.sealed = end
-            head.save(update_fields=["sealed"])
-            if limit is not None and end >= limit:
-                return end
+            head.save(update_fields=["size", "sealed"])
+        # Caught up with what was pending when this batch looked: return, rather than chase a
+        # stream of appends forever (the worker comes back in a few seconds).
+        if len(known) < SEAL_BATCH and end >= head.size:
+            return end
+
+
+def _locked_head() -> Head:
+    head = Head.objects.select_for_update().filter(id=1).first()
+    if head is None:
+        sequencing.ensure_head()
+        head = Head.objects.select_for_update().get(id=1)
+    return head
+
+
+def pending_count() -> int:
+    """Entries committed but not numbered yet (served by the partial index on pending rows)."""
+    return Entry.objects.filter(seq__isnull=True).count()
 
 
 # --- Proofs and checkpoints ------------------------------------------------------------------
@@ -206,7 +240,9 @@ def publish_checkpoint_if_grown() -> Checkpoint | None:
     """The worker calls this every few seconds: a new checkpoint whenever the log has grown."""
     head = Head.objects.filter(id=1).first()
     latest = Checkpoint.objects.order_by("-size").first()
-    if head is None or (latest is not None and latest.size >= head.size):
+    size = head.size if head is not None else 0
+    grown = size > (latest.size if latest is not None else 0)
+    if not grown and not Entry.objects.filter(seq__isnull=True).exists():
         return None
     return publish_checkpoint()
 

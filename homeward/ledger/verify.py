@@ -16,7 +16,8 @@ CHUNK = 20_000
 
 def _entries():
     # Keyset pagination: a plain iterator over a million rows would hold one long read on SQLite
-    # and a server-side cursor on PostgreSQL; chunks by seq are as fast and restartable.
+    # and a server-side cursor on PostgreSQL; chunks by seq are as fast and restartable. Pending
+    # entries (seq null) are not in the log yet: callers seal first.
     last = -1
     while True:
         rows = list(
@@ -26,7 +27,10 @@ def _entries():
         )
         if not rows:
             return
-        yield from rows
+        # A numbered entry always has its leaf hash (a check constraint says so); b"" rather than
+        # None, which would mean "no stored hash to compare" as in a bundle.
+        for seq, event, leaf, signature, party in rows:
+            yield seq, event, b"" if leaf is None else leaf, signature, party
         last = rows[-1][0]
 
 

@@ -54,42 +54,63 @@ def _run(env, *args):
     )
 
 
+SEALER = """
+import django, os, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings")
+django.setup()
+from homeward.ledger import store
+print("ready", flush=True)
+while True:
+    store.seal()
+    time.sleep(0.01)
+"""
+
+
+def _start(env, script):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def _kill(proc):
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+
+
+def _verified_size(env):
+    done = _run(env, "ledger", "verify")
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split("OK: ")[1].split(" entries")[0])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_process_killed_in_a_burst_of_appends_leaves_nothing_half_written(tmp_path):
     env = _env(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", BURST], env=env, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout.readline().strip() == "ready"
+    # The writer and the sequencer both die mid-stride: SIGKILL, no cleanup, whatever each was
+    # doing (an append not yet committed; a batch numbered but not committed).
+    writer, sealer = _start(env, BURST), _start(env, SEALER)
     time.sleep(1.5)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    done = _run(env, "ledger", "verify")
-    assert done.returncode == 0, done.stderr
-    first = int(done.stdout.split("OK: ")[1].split(" entries")[0])
+    _kill(writer)
+    _kill(sealer)
+    first = _verified_size(env)
     assert first > 10
-    # Appends resume where the log stopped, and the longer log verifies.
-    again = subprocess.Popen(
-        [sys.executable, "-c", BURST], env=env, stdout=subprocess.PIPE, text=True
-    )
-    assert again.stdout.readline().strip() == "ready"
+    # Appends resume, numbers continue where the log stopped, and the longer log verifies.
+    writer = _start(env, BURST)
     time.sleep(0.5)
-    again.send_signal(signal.SIGKILL)
-    again.wait()
-    done = _run(env, "ledger", "verify")
-    assert done.returncode == 0, done.stderr
-    assert int(done.stdout.split("OK: ")[1].split(" entries")[0]) > first
+    _kill(writer)
+    assert _verified_size(env) > first
 
 
-@pytest.mark.django_db(transaction=True)
-def test_parallel_writers_never_gap_or_fork():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers itself; the row lock matters on PostgreSQL")
-    errors = []
+def _writer(w, n, errors, *, numbered_every=0, rollback_every=0):
+    class Rollback(Exception):
+        pass
 
-    def writer(w):
-        try:
-            for i in range(40):
+    try:
+        for i in range(n):
+            try:
                 with transaction.atomic():
                     append(
                         actor=None,
@@ -97,18 +118,101 @@ def test_parallel_writers_never_gap_or_fork():
                         object_type="t",
                         object_id=f"{w}-{i}",
                         data={"w": w},
+                        numbered=bool(numbered_every) and i % numbered_every == 0,
                     )
-        except Exception as exc:  # noqa: BLE001 - reported below
+                    if rollback_every and i % rollback_every == rollback_every - 1:
+                        raise Rollback
+            except Rollback:
+                pass
+    except Exception as exc:  # noqa: BLE001 - reported by the test
+        errors.append(exc)
+    finally:
+        connections.close_all()
+
+
+def _sealer(stop, errors):
+    try:
+        while not stop.is_set():
+            store.seal()
+    except Exception as exc:  # noqa: BLE001 - reported by the test
+        errors.append(exc)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_writers_and_sequencers_never_gap_or_fork():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; concurrency matters on PostgreSQL")
+    errors: list[Exception] = []
+    stop = threading.Event()
+    # Six writers (one of them taking numbers inside its transaction now and then, two of them
+    # rolling some actions back) while two sequencers number and seal what has committed.
+    writers = [
+        threading.Thread(
+            target=_writer,
+            args=(w, 60, errors),
+            kwargs={
+                "numbered_every": 5 if w == 0 else 0,
+                "rollback_every": 4 if w in (1, 2) else 0,
+            },
+        )
+        for w in range(6)
+    ]
+    sealers = [threading.Thread(target=_sealer, args=(stop, errors)) for _ in range(2)]
+    for t in writers + sealers:
+        t.start()
+    for t in writers:
+        t.join()
+    stop.set()
+    for t in sealers:
+        t.join()
+    assert not errors
+    store.publish_checkpoint()
+    committed = {f"{w}-{i}" for w in range(6) for i in range(60) if w not in (1, 2) or i % 4 != 3}
+    rows = list(Entry.objects.order_by("seq").values_list("seq", "object_id", "event"))
+    assert [seq for seq, _, _ in rows] == list(range(len(committed)))  # no gap, no repeat
+    assert sorted(oid for _, oid, _ in rows) == sorted(committed)  # each once, none rolled back
+    assert all(event.endswith(f'"seq":{seq}}}') for seq, _, event in rows)
+    report = verify_database()
+    assert report.ok and report.entries == len(committed), report.problem
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sequencer_numbers_what_has_committed_and_never_waits_for_what_has_not():
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite the open transaction would hold the only write lock")
+    inserted, release, errors = threading.Event(), threading.Event(), []
+
+    def slow_action():
+        try:
+            with transaction.atomic():
+                append(actor=None, action="slow", object_type="t", object_id="slow")
+                inserted.set()
+                release.wait(10)
+        except Exception as exc:  # noqa: BLE001 - reported by the test
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=writer, args=(w,)) for w in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    slow = threading.Thread(target=slow_action)
+    slow.start()
+    assert inserted.wait(10)
+    # Inserted after the slow one (a larger id) but committed first: it is numbered first, and
+    # the sequencer does not wait for the open transaction.
+    with transaction.atomic():
+        append(actor=None, action="fast", object_type="t", object_id="fast")
+    assert store.seal() == 1
+    assert Entry.objects.get(object_id="fast").seq == 0
+    assert not Entry.objects.filter(object_id="slow").exists()  # not committed: not seen
+    release.set()
+    slow.join()
     assert not errors
-    assert list(Entry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(240))
+    assert store.seal() == 2
+    slow_entry, fast_entry = (
+        Entry.objects.get(object_id="slow"),
+        Entry.objects.get(object_id="fast"),
+    )
+    assert slow_entry.seq == 1 and slow_entry.id < fast_entry.id
     store.publish_checkpoint()
     assert verify_database().ok

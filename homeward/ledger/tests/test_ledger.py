@@ -221,7 +221,7 @@ def test_the_prove_command_writes_a_proof_that_verifies_offline(log, tmp_path, c
 def test_the_verify_command_exits_1_and_names_the_fault(log, capsys):
     call_command("ledger", "verify")
     assert "OK:" in capsys.readouterr().out
-    run_sql("DELETE FROM ledger_salt WHERE entry_id = %s", 30)
+    Salt.objects.filter(entry__seq=30).delete()
     run_sql("DELETE FROM ledger_entry WHERE seq = %s", 30)
     with pytest.raises(SystemExit) as exc:
         call_command("ledger", "verify")

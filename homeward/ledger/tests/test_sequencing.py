@@ -1,0 +1,150 @@
+"""Pending entries and the sequencer: what an action gets back, numbering, and the migration."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from homeward.ledger import merkle, store
+from homeward.ledger.actions import append
+from homeward.ledger.canonical import canonical_json
+from homeward.ledger.models import Entry, Head, Salt
+from homeward.ledger.privacy import opens
+from homeward.ledger.sequencing import with_seq
+from homeward.ledger.verify import verify_database
+
+
+def one(world, i, **kwargs):
+    with transaction.atomic():
+        return append(
+            actor=world.caseworker,
+            action="test.event",
+            object_type="test",
+            object_id=i,
+            data={"i": i},
+            personal={"name": f"Person {i}"},
+            **kwargs,
+        )
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"action": "a", "at": "2026", "data": {}, "object": {"id": "1", "type": "t"}},
+        {"action": "x", "party": None, "data": {"seq": 5, "zzz": [1, "é", "\u2028"]}},
+        {"actor": None, "commitments": {"name": "ab"}, "party": "UA", "data": {"ключ": "Петро"}},
+    ],
+)
+@pytest.mark.parametrize("seq", [0, 1, 9, 10, 123456789, 2**53 - 1])
+def test_adding_seq_to_the_canonical_json_is_the_canonical_json_with_seq(event, seq):
+    assert with_seq(canonical_json(event), seq) == canonical_json({**event, "seq": seq})
+
+
+def test_with_seq_refuses_what_it_cannot_extend():
+    for bad, seq in ((b"{}", 1), (b"[1]", 1), (b'{"a":1}', -1), (b'{"a":1}', 2**53)):
+        with pytest.raises(ValueError):
+            with_seq(bad, seq)
+
+
+def test_an_action_gets_its_entry_pending_and_the_sequencer_gives_it_its_place(world):
+    entry = one(world, 1)
+    assert entry.id is not None and entry.seq is None and entry.leaf_hash is None
+    assert '"seq"' not in entry.event
+    # The salt is kept against the pending entry and still opens its commitment once numbered.
+    assert Salt.objects.filter(entry_id=entry.id).count() == 1
+    assert store.publish_checkpoint_if_grown() is not None
+    entry.refresh_from_db()
+    assert entry.seq == 0 and entry.event.endswith('"seq":0}')
+    assert bytes(entry.leaf_hash) == merkle.leaf_hash(entry.event.encode())
+    salt = bytes(Salt.objects.get(entry=entry).salt)
+    assert opens(canonical_json_commitment(entry), salt, "Person 1")
+    assert verify_database().ok
+
+
+def canonical_json_commitment(entry):
+    import json
+
+    return json.loads(entry.event)["commitments"]["name"]
+
+
+def test_a_numbered_append_takes_the_next_number_at_once_and_the_pending_ones_follow(world):
+    pending = [one(world, i) for i in range(3)]
+    numbered = one(world, 3, numbered=True)
+    assert numbered.seq == 0 and numbered.event.endswith('"seq":0}')
+    assert bytes(numbered.leaf_hash) == merkle.leaf_hash(numbered.event.encode())
+    assert store.seal() == 4
+    assert [Entry.objects.get(pk=e.pk).seq for e in pending] == [1, 2, 3]
+    again = one(world, 4, numbered=True)
+    assert again.seq == 4
+    store.publish_checkpoint()
+    assert verify_database().ok
+
+
+def test_a_rolled_back_numbered_append_gives_its_number_back(world):
+    one(world, 0, numbered=True)
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        append(actor=None, action="x", object_type="t", object_id=1, numbered=True)
+        1 / 0  # noqa: B018 - the action fails after its append
+    assert one(world, 2, numbered=True).seq == 1
+    assert Head.objects.get().size == 2
+
+
+def test_sealing_an_empty_log_does_nothing(world):
+    assert store.seal() == 0
+    assert store.publish_checkpoint() is None
+    assert store.publish_checkpoint_if_grown() is None
+
+
+def test_the_ledger_api_shows_a_pending_entry_after_the_numbered_ones(client, world):
+    one(world, 1)
+    store.seal()
+    one(world, 1)
+    client.force_login(world.auditor)
+    body = client.get("/api/v1/ledger/objects/test/1/entries").json()
+    assert [e["seq"] for e in body] == [0, None]
+    assert "seq" not in body[1]["event"] and body[0]["event"]["seq"] == 0
+    page = client.get("/ledger/").content.decode()
+    assert '<dd id="ledger-size">2</dd>' in page
+
+
+def test_a_numbered_entry_without_its_leaf_hash_is_refused_by_the_database(world):
+    from django.db import IntegrityError
+
+    entry = one(world, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.filter(pk=entry.pk).update(seq=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_every_existing_entry_where_it_was(world):
+    """A log written before entries were pending: its numbers, salts, tree and checkpoints
+    survive the migration, and appends carry on after it."""
+    old = [
+        canonical_json({"action": "old", "data": {"i": i}, "object": {"id": str(i)}, "seq": i})
+        for i in range(5)
+    ]
+    call_command("migrate", "ledger", "0001", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            for i, body in enumerate(old):
+                cursor.execute(
+                    "INSERT INTO ledger_entry (seq, at, action, object_type, object_id, event, "
+                    "leaf_hash, signature) VALUES (%s, %s, 'old', 't', %s, %s, %s, '')",
+                    [i, "2026-01-01T00:00:00+00:00", str(i), body.decode(), merkle.leaf_hash(body)],
+                )
+                cursor.execute(
+                    "INSERT INTO ledger_salt (entry_id, field, salt) VALUES (%s, 'name', %s)",
+                    [i, bytes([i]) * 32],
+                )
+            cursor.execute("INSERT INTO ledger_head (id, size, sealed) VALUES (1, 5, 0)")
+    finally:
+        call_command("migrate", "ledger", verbosity=0)
+    assert list(Entry.objects.order_by("seq").values_list("seq", "event")) == [
+        (i, body.decode()) for i, body in enumerate(old)
+    ]
+    assert bytes(Salt.objects.get(entry__seq=3).salt) == bytes([3]) * 32
+    new = one(world, 5)
+    assert new.id > max(Entry.objects.exclude(pk=new.pk).values_list("id", flat=True))
+    store.publish_checkpoint()
+    assert Entry.objects.get(pk=new.pk).seq == 5
+    report = verify_database()
+    assert report.ok and report.entries == 6, report.problem
