@@ -1,5 +1,8 @@
-"""Baseline 1: exact match after ASCII folding (anyascii, lower case) of family name, given
-name and birth date. Writes the DESIGN §7 matches format.
+"""Baseline 1: exact match after ASCII folding.
+
+Family name, given name (anyascii, lower case, letters only) and birth date (day-first dates
+turned ISO, partial dates as written) must all be equal. Every register record with the same
+key is a `match`, up to five per inquiry. Writes the DESIGN §7 matches format.
 
     python baseline_exact.py LEFT.csv RIGHT.csv -o MATCHES.csv
 """
@@ -8,46 +11,33 @@ from __future__ import annotations
 
 import argparse
 import csv
-import sys
-from pathlib import Path
 
-from anyascii import anyascii
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from homeward.lib.personlist import read_rows, split_full_name  # noqa: E402
+from common import MATCH_COLUMNS, fold, iso_date, parts, read_list
 
 
-def fold(text: str) -> str:
-    return "".join(c for c in anyascii(text or "").lower() if c.isalnum())
-
-
-def key(values: dict) -> tuple[str, str, str]:
-    family, given = values.get("family_name", ""), values.get("given_name", "")
-    if not family and values.get("full_name"):
-        family, given, _ = split_full_name(values["full_name"])
-    return fold(family), fold(given), values.get("birth_date", "")
-
-
-def rows(path: str):
-    p = Path(path)
-    return [r.values for r in read_rows(p.read_bytes(), p.name)]
+def key(row: dict[str, str]) -> tuple[str, str, str]:
+    given, _, family = parts(row)
+    return fold(family), fold(given), iso_date(row.get("birth_date"))
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("left")
     ap.add_argument("right")
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
-    index: dict[tuple, list[str]] = {}
-    for r in rows(args.right):
-        index.setdefault(key(r), []).append(r["id"])
+    index: dict[tuple[str, str, str], list[str]] = {}
+    for row in read_list(args.right):
+        index.setdefault(key(row), []).append(row["id"])
     with open(args.output, "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
-        out.writerow(["left_id", "right_id", "score", "decision", "explanation"])
-        for r in rows(args.left):
-            for rid in index.get(key(r), [])[:5]:
-                out.writerow([r["id"], rid, "1.0", "match", "exact after ASCII folding"])
+        out.writerow(MATCH_COLUMNS)
+        for row in read_list(args.left):
+            k = key(row)
+            if not (k[0] and k[1]):
+                continue
+            for rid in index.get(k, [])[:5]:
+                out.writerow([row["id"], rid, "1.0", "match", "exact after ASCII folding"])
 
 
 if __name__ == "__main__":

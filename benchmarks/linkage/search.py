@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
-from run import machine  # noqa: E402
+from run import append_results, machine  # noqa: E402
 
 from homeward.linkage import synthetic  # noqa: E402
 from homeward.linkage.features import Person  # noqa: E402
@@ -60,8 +60,7 @@ def main() -> None:
     )
     print(text)
     if not args.no_append:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write("\n" + text)
+        append_results(text)
 
 
 if __name__ == "__main__":
