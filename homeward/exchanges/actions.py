@@ -384,10 +384,14 @@ def approve_version(
     *, actor: User, version: ListVersion, signature: str | None = None
 ) -> ListVersion:
     """Each party's bureau approves the proposed version. A party that has registered a key must
-    sign `approval_data(version)` (canonical JSON) with it; the ledger verifies the signature on
-    arrival. Without a key, the officer's approval is recorded (who, when). With both parties'
-    approvals the version is agreed and frozen."""
+    sign `approval_data(version)` (canonical JSON: the version's uuid and its entries' digest)
+    with it; the ledger verifies the signature on arrival and a bad one is refused with nothing
+    changed. The approval keeps the signature and the key it verified against. Without a key,
+    the officer's approval is recorded (who, when). With both parties' approvals the version is
+    agreed and frozen."""
+    from homeward.ledger.canonical import canonical_json
     from homeward.ledger.models import PartyKey
+    from homeward.ledger.notes import verify_party_signature
 
     require_role(actor, Role.BUREAU_OFFICER)
     version = (
@@ -409,10 +413,8 @@ def approve_version(
             detail={"fields": {"version": "approved already by your party"}},
         )
     signature = (signature or "").strip() or None
-    if (
-        signature is None
-        and PartyKey.objects.filter(party_id=actor.party_id, revoked_at__isnull=True).exists()
-    ):
+    keys = list(PartyKey.objects.filter(party_id=actor.party_id, revoked_at__isnull=True))
+    if signature is None and keys:
         raise ValidationFailed(
             "Your party has a signing key: approve with its signature.",
             detail={"fields": {"signature": "is required (Ed25519 over the approval data)"}},
@@ -426,12 +428,20 @@ def approve_version(
         signature=signature,
         numbered=True,  # ledger_seq below needs the entry's number now
     )
+    # append() refused a signature no key of the party verifies; name the one that does.
+    message = canonical_json(approval_data(version))
+    key = (
+        next((k for k in keys if verify_party_signature(k.public_key, message, signature)), None)
+        if signature is not None
+        else None
+    )
     VersionApproval.objects.create(
         version=version,
         party_id=actor.party_id,
         by=actor,
         digest=version.digest,
         signature=signature or "",
+        key=key,
         ledger_seq=entry.number,
     )
     VersionEvent.objects.create(version=version, state=VersionEventKind.APPROVED, by=actor)

@@ -33,8 +33,15 @@ class ApprovalOut(Schema):
     party: str
     by: str
     at: dt.datetime
+    digest: str = Field(description="The entries digest the party approved")
     signed: bool
-    ledger_seq: int
+    signature: str = Field(
+        description="Base64 Ed25519 signature over canonical JSON of "
+        '{"entries_digest": …, "version": …}, verified on arrival; empty for a recorded '
+        "approval (the party had no key)"
+    )
+    key: str | None = Field(description="The party's public key (base64) it verified against")
+    ledger_seq: int | None
 
 
 class VersionOut(Schema):
@@ -66,7 +73,10 @@ class VersionOut(Schema):
                     "party": a.party.code,
                     "by": a.by.username,
                     "at": a.at,
+                    "digest": a.digest,
                     "signed": bool(a.signature),
+                    "signature": a.signature,
+                    "key": a.key.public_key if a.key is not None else None,
                     "ledger_seq": a.ledger_seq,
                 }
                 for a in v.approvals.all()
@@ -274,8 +284,32 @@ class PlanIn(Schema):
 
 class PlanOut(Schema):
     uuid: uuidlib.UUID
+    negotiation: uuidlib.UUID
+    status: str = Field(description="queued, running, done or failed")
+    stage: str = Field(description="While running: pools, choosing or saving")
+    percent: int
     options: dict
-    result: dict
+    error: dict = Field(description='When failed: {"code", "message", "fields"}')
+    result: dict = Field(description="When done: count, undone, balance, solver, sides")
+    created_by: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+    @staticmethod
+    def of(run: PlanRun) -> dict:
+        return {
+            "uuid": run.uuid,
+            "negotiation": run.negotiation.uuid,
+            "status": run.status,
+            "stage": run.stage,
+            "percent": run.percent,
+            "options": run.options,
+            "error": run.error,
+            "result": run.result,
+            "created_by": run.created_by.username,
+            "created_at": run.created_at,
+            "finished_at": run.finished_at,
+        }
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -623,18 +657,26 @@ def complete_exchange(request: HttpRequest, uuid: uuidlib.UUID):
 # --- Planner ------------------------------------------------------------------------------------
 
 
-@router.post("/negotiations/{uuid}/plan", response={201: PlanOut})
+@router.post("/negotiations/{uuid}/plan", response={202: PlanOut})
 def plan(request: HttpRequest, uuid: uuidlib.UUID, payload: PlanIn):
-    """Runs the planner: proposes both sides' lists from the persons each side holds, each person
-    with why in or why not, and what the plan leaves undone."""
-    from .planner import run_plan
+    """Queues a planner run (the parties, the mediator or a caseworker): the background worker
+    proposes both sides' lists from the persons each side holds, each person with why in or why
+    not, and what the plan leaves undone. Bad options are refused at once (422, naming the
+    field) and nothing is queued. Poll GET /plans/{uuid} until `status` is done or failed."""
+    from .runs import queue_plan
 
     user = request_user(request)
-    run: PlanRun = run_plan(
+    run = queue_plan(
         actor=user,
         negotiation=selectors.access_negotiation(user, uuid),
         size=payload.size,
         all_for_all=payload.all_for_all,
         balance=payload.balance,
     )
-    return Status(201, {"uuid": run.uuid, "options": run.options, "result": run.result})
+    return Status(202, PlanOut.of(run))
+
+
+@router.get("/plans/{uuid}", response=PlanOut)
+def get_plan(request: HttpRequest, uuid: uuidlib.UUID):
+    """A planner run: its status and progress, then its result or the reason it failed."""
+    return PlanOut.of(selectors.access_plan(request_user(request), uuid))

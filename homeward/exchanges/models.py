@@ -146,6 +146,10 @@ class VersionApproval(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     digest = models.CharField(max_length=64)
     signature = models.TextField(blank=True)
+    # The party key the signature verified against on arrival (None: a recorded approval).
+    key = models.ForeignKey(
+        "ledger.PartyKey", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     ledger_seq = models.BigIntegerField()
 
     class Meta:
@@ -308,18 +312,49 @@ class Handover(models.Model):
         return f"{self.person_id}: {self.outcome}"
 
 
+class PlanStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class PlanStage(models.TextChoices):
+    WAITING = "", _("Waiting for the worker")
+    POOLS = "pools", _("Reading who each side holds")
+    CHOOSING = "choosing", _("Choosing and balancing")
+    SAVING = "saving", _("Writing the explanations")
+
+
 class PlanRun(models.Model):
-    """A planner run: its options and the proposed lists with every person's why-in / why-not."""
+    """A planner run: its options, its state while the background worker carries it out
+    (DESIGN §4: nothing long runs inside a web request), and the proposed lists with every
+    person's why-in / why-not."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     negotiation = models.ForeignKey(Negotiation, on_delete=models.PROTECT, related_name="plans")
     options = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.QUEUED)
+    stage = models.CharField(max_length=10, choices=PlanStage.choices, blank=True, default="")
+    percent = models.PositiveSmallIntegerField(default=0)
+    # Why a run failed, in the one error shape's terms: {"code", "message", "fields"}.
+    error = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Touched at every stage: a run "running" with an old heartbeat lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        # The worker's poll: WHERE status = 'queued' ORDER BY created_at.
+        indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"plan {self.uuid}"
+        return f"plan {self.uuid} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (PlanStatus.DONE, PlanStatus.FAILED)

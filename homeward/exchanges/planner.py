@@ -18,20 +18,19 @@ per group (dozens), not per person (tens of thousands): the cost does not grow w
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Subquery
 
-from homeward.accounts.access import require_role
-from homeward.accounts.models import Role, User
-from homeward.ledger.actions import append
 from homeward.lib.errors import ValidationFailed
 from homeward.registry.models import Detention, StatusEvent, StatusKind
 from homeward.registry.selectors import held_by
 
-from .models import ListEntry, Negotiation, PlanRun, Side
+from .models import ListEntry, Negotiation, PlanStage, Side
 from .selectors import latest_versions
 
 BALANCE_ATTRIBUTES = ("category", "rank")
@@ -53,6 +52,25 @@ class Candidate:
     why: list[str] = field(default_factory=list)
 
 
+# PostgreSQL prices the pool query (four correlated subqueries per person, via held_by) at
+# ~500,000 for 20,000 persons, past jit_above_cost (100,000), and compiles it: ~0.5 s of JIT
+# for ~0.2 s of work, each side, each plan. Planned without JIT it runs in the 0.2 s. (Narrowing
+# held_by with a window function kept the estimate low too, but its row estimate of 50 turned
+# edit_list's `held_by(…).filter(pk__in=5,000 ids)` into a 6 s nested loop; this changes nothing
+# but this query.) False: the baseline, for benchmarks/exchanges/run.py.
+JIT_OFF_FOR_POOL = True
+
+
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    with transaction.atomic():
+        if JIT_OFF_FOR_POOL and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # SET LOCAL: until the end of this transaction (or of the caller's, if nested).
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def pool(party_id: int, asked_ids: set[int]) -> list[Candidate]:
     """Everyone the party holds, in one query."""
     latest = Detention.objects.filter(person=OuterRef("pk")).order_by("-created_at", "-id")
@@ -66,6 +84,8 @@ def pool(party_id: int, asked_ids: set[int]) -> list[Candidate]:
             "pk", "uuid", "category", "rank", "captured", "wounded", "current_status", "refused"
         )
     )
+    with _without_jit():
+        fetched = list(rows)
     return [
         Candidate(
             pk=pk,
@@ -77,7 +97,7 @@ def pool(party_id: int, asked_ids: set[int]) -> list[Candidate]:
             asked=pk in asked_ids,
             refused=refused,
         )
-        for pk, uuid, category, rank, captured, wounded, status, refused in rows
+        for pk, uuid, category, rank, captured, wounded, status, refused in fetched
     ]
 
 
@@ -120,13 +140,11 @@ class Plan:
         return out
 
 
-def plan(
-    negotiation: Negotiation,
-    *,
-    size: int | None = None,
-    all_for_all: bool = False,
-    balance: list[str] | tuple[str, ...] = (),
-) -> Plan:
+def check_options(
+    *, size: int | None, all_for_all: bool, balance: list[str] | tuple[str, ...]
+) -> dict:
+    """The options as kept on a run; bad ones are refused naming the field (before anything is
+    queued, so a bad request never reaches the worker)."""
     errors = {}
     if size is not None and all_for_all:
         errors["size"] = "give a size or all-for-all, not both"
@@ -137,7 +155,28 @@ def plan(
         errors["balance"] = "can balance: " + ", ".join(BALANCE_ATTRIBUTES)
     if errors:
         raise ValidationFailed("The plan's options are not valid.", detail={"fields": errors})
+    return {"size": size, "all_for_all": all_for_all, "balance": list(balance)}
+
+
+# progress(stage, percent): stage is a PlanStage value. Called a handful of times per plan.
+Progress = Callable[[str, int], None]
+
+
+def _no_progress(stage: str, percent: int) -> None:
+    return None
+
+
+def plan(
+    negotiation: Negotiation,
+    *,
+    size: int | None = None,
+    all_for_all: bool = False,
+    balance: list[str] | tuple[str, ...] = (),
+    progress: Progress = _no_progress,
+) -> Plan:
+    check_options(size=size, all_for_all=all_for_all, balance=balance)
     a, b = negotiation.party_a, negotiation.party_b
+    progress(PlanStage.POOLS, 5)
     latest = latest_versions(negotiation)
     asked: dict[int, set[int]] = {a.pk: set(), b.pk: set()}
     for code, version in latest.items():
@@ -148,7 +187,10 @@ def plan(
                 "person_id", flat=True
             )
         )
-    sides = {a.code: pool(a.pk, asked[a.pk]), b.code: pool(b.pk, asked[b.pk])}
+    sides = {a.code: pool(a.pk, asked[a.pk])}
+    progress(PlanStage.POOLS, 30)
+    sides[b.code] = pool(b.pk, asked[b.pk])
+    progress(PlanStage.CHOOSING, 55)
     other = {a.code: b.code, b.code: a.code}
     rest: dict[str, list[Candidate]] = {}
     for code, cands in sides.items():
@@ -195,6 +237,7 @@ def plan(
         else:
             for code in sides:
                 _take(rest[code], count, other[code])
+    progress(PlanStage.SAVING, 85)
     tally: dict[str, dict[str, list[int]]] = {}
     for attr in balance:
         values: dict[str, list[int]] = {}
@@ -342,37 +385,3 @@ def _balanced(
         "imbalance": imbalance,
         "seconds": round(time.perf_counter() - started, 3),
     }
-
-
-@transaction.atomic
-def run_plan(
-    *,
-    actor: User,
-    negotiation: Negotiation,
-    size: int | None = None,
-    all_for_all: bool = False,
-    balance: list[str] | tuple[str, ...] = (),
-) -> PlanRun:
-    """Runs the planner and keeps its result (the parties, the mediator or a caseworker)."""
-    from .actions import _may_act_in
-
-    require_role(actor, Role.BUREAU_OFFICER, Role.MEDIATOR, Role.CASEWORKER)
-    _may_act_in(actor, negotiation)
-    result = plan(negotiation, size=size, all_for_all=all_for_all, balance=balance)
-    options = {"size": size, "all_for_all": all_for_all, "balance": list(balance)}
-    run = PlanRun.objects.create(
-        negotiation=negotiation, options=options, result=result.as_json(), created_by=actor
-    )
-    append(
-        actor=actor,
-        action="plan.run",
-        object_type="negotiation",
-        object_id=negotiation.uuid,
-        data={
-            "plan": str(run.uuid),
-            "options": options,
-            "gives": {code: s["gives"] for code, s in run.result["sides"].items()},
-            "undone": result.undone,
-        },
-    )
-    return run

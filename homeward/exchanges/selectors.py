@@ -21,6 +21,7 @@ from .models import (
     ListVersion,
     Negotiation,
     Outcome,
+    PlanRun,
     VersionChange,
     VersionState,
 )
@@ -87,11 +88,26 @@ def access_exchange(user: User, uuid) -> Exchange:
     return exchange
 
 
+def access_plan(user: User, uuid) -> PlanRun:
+    """A planner run of a negotiation the user sees."""
+    key = _uuid(uuid)
+    run = (
+        PlanRun.objects.select_related("negotiation", "created_by")
+        .filter(uuid=key, negotiation__in=access_negotiations(user))
+        .first()
+        if key
+        else None
+    )
+    if run is None:
+        raise NotFound("No such plan.")
+    return run
+
+
 def versions_of(negotiation: Negotiation) -> QuerySet:
     return (
         ListVersion.objects.filter(exchange_list__negotiation=negotiation)
         .select_related("exchange_list__party", "created_by")
-        .prefetch_related("approvals__by", "approvals__party")
+        .prefetch_related("approvals__by", "approvals__party", "approvals__key")
         .order_by("exchange_list__party__code", "-number")
     )
 

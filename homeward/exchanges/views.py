@@ -9,10 +9,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.access import access_person, access_persons, record_access
 from homeward.accounts.models import AccessKind, Party, PartyKind, Role
+from homeward.ledger.canonical import canonical_json
+from homeward.ledger.models import PartyKey
 from homeward.lib.errors import DomainError, ValidationFailed
 from homeward.registry.selectors import held_by, search_persons
 from homeward.web.views.common import field_errors, page_view
@@ -24,10 +27,13 @@ from .models import (
     NegotiationState,
     Outcome,
     PlanRun,
+    PlanStage,
+    PlanStatus,
     Reason,
     Side,
     VersionState,
 )
+from .runs import queue_plan
 
 CANDIDATES = 50
 
@@ -64,6 +70,18 @@ def negotiations(request):
             "may_open": user.role in (Role.MEDIATOR, Role.CASEWORKER, Role.BUREAU_OFFICER),
         },
     )
+
+
+def _size(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationFailed(
+            "The plan's options are not valid.",
+            detail={"fields": {"size": "must be a whole number, at least 1"}},
+        )
+    return int(raw)
 
 
 def _party(code, kind, field) -> Party | None:
@@ -108,13 +126,11 @@ def negotiation(request, uuid):
                 )
                 return redirect("exchanges:exchange", uuid=ex.uuid)
             elif op == "plan":
-                from .planner import run_plan
-
-                size = request.POST.get("size") or None
-                run = run_plan(
+                # Queued, not run: the worker carries it out and the plan page follows it.
+                run = queue_plan(
                     actor=user,
                     negotiation=n,
-                    size=int(size) if size and size.isdigit() else None,
+                    size=_size(request.POST.get("size", "")),
                     all_for_all=bool(request.POST.get("all_for_all")),
                     balance=request.POST.getlist("balance"),
                 )
@@ -191,7 +207,7 @@ def version(request, uuid):
     )
     q = request.GET.get("q", "").strip()
     candidates = _candidates(user, n, lst, q) if editable else []
-    approvals = list(v.approvals.select_related("party", "by"))
+    approvals = list(v.approvals.select_related("party", "by", "key"))
     return render(
         request,
         "exchanges/version.html",
@@ -215,7 +231,10 @@ def version(request, uuid):
             and user.role == Role.BUREAU_OFFICER
             and user.party_id in n.parties()
             and user.party_id not in [a.party_id for a in approvals],
-            "approval_data": actions.approval_data(v),
+            # The exact bytes a party signs (canonical JSON), shown as text to copy.
+            "approval_data": canonical_json(actions.approval_data(v)).decode(),
+            "party_has_key": user.party_id is not None
+            and PartyKey.objects.filter(party_id=user.party_id, revoked_at__isnull=True).exists(),
             "previous": v.parent,
         },
     )
@@ -377,22 +396,31 @@ def _lines_from_post(post, pending) -> list[actions.HandoverLine]:
 
 @page_view
 def plan(request, uuid):
+    """A planner run: while the worker carries it out, its stage and progress (the status part
+    is polled by htmx and swapped in place); when done, both sides' lists with every person's
+    why; when failed, the reason."""
     user = request.user
-    run = (
-        PlanRun.objects.select_related("negotiation", "created_by")
-        .filter(uuid=uuid, negotiation__in=selectors.access_negotiations(user))
-        .first()
-    )
-    if run is None:
-        from django.http import Http404
-
-        raise Http404
+    run = selectors.access_plan(user, uuid)
     if request.method == "POST":
         try:
             v = actions.apply_plan(actor=user, run=run)
             return redirect("exchanges:version", uuid=v.uuid)
         except DomainError as exc:
             _refused(request, exc)
+    context = {
+        "run": run,
+        "n": run.negotiation,
+        "waited": (timezone.now() - run.created_at).total_seconds(),
+        "stages": [(value, label) for value, label in PlanStage.choices if value],
+    }
+    if run.status == PlanStatus.DONE:
+        context.update(_plan_result(user, run))
+    if request.headers.get("HX-Request"):
+        return render(request, "exchanges/_plan_body.html", context)
+    return render(request, "exchanges/plan.html", context)
+
+
+def _plan_result(user, run: PlanRun) -> dict:
     sides = []
     for code, side in run.result["sides"].items():
         shown = side.get("lines", [])[:200]
@@ -408,17 +436,11 @@ def plan(request, uuid):
                 "more": max(0, len(side.get("lines", [])) - len(shown)),
             }
         )
-    return render(
-        request,
-        "exchanges/plan.html",
-        {
-            "run": run,
-            "n": run.negotiation,
-            "sides": sides,
-            "may_apply": user.role == Role.BUREAU_OFFICER
-            and user.party_id in run.negotiation.parties(),
-        },
-    )
+    return {
+        "sides": sides,
+        "may_apply": user.role == Role.BUREAU_OFFICER
+        and user.party_id in run.negotiation.parties(),
+    }
 
 
 @page_view

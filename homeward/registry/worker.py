@@ -1,4 +1,5 @@
-"""The background worker loop: queued imports, then the ledger's periodic checkpoint."""
+"""The background worker loop: queued imports, queued planner runs (homeward.exchanges.runs),
+then the ledger's periodic checkpoint."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def _checkpoint() -> None:
 
 
 def run_forever(*, once: bool = False) -> None:
+    from homeward.exchanges.runs import carry_out, claim_next_plan
+
     from .importing import claim_next_job, run_import_job
 
     last_checkpoint = 0.0
@@ -50,13 +53,18 @@ def run_forever(*, once: bool = False) -> None:
                     result.created,
                     result.error_count,
                 )
+            plan_run = claim_next_plan()
+            if plan_run is not None:
+                log.info("plan %s started", plan_run.uuid)
+                plan_run = carry_out(plan_run)
+                log.info("plan %s %s", plan_run.uuid, plan_run.status)
             if time.monotonic() - last_checkpoint > CHECKPOINT_SECONDS:
                 _checkpoint()
                 last_checkpoint = time.monotonic()
         except Exception:
             log.exception("background work failed; carrying on")
-            job = None
-        if once and job is None:
+            job = plan_run = None
+        if once and job is None and plan_run is None:
             return
-        if job is None:
+        if job is None and plan_run is None:
             time.sleep(POLL_SECONDS)

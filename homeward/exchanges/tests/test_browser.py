@@ -2,10 +2,14 @@
 the first draft to a completed exchange, and the substitution and the refusal stay traceable."""
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from homeward.conftest import login
 from homeward.exchanges.models import Exchange, ListVersion, Negotiation
+from homeward.ledger.actions import register_party_key
+from homeward.ledger.notes import public_b64, sign_for_party
 from homeward.registry.tests.factories import notified
+from homeward.registry.worker import run_forever
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,6 +46,17 @@ def test_from_first_draft_to_a_completed_exchange(page, live_server, transaction
     page.click("#open-negotiation button[type=submit]")
     page.wait_for_selector("h1 >> text=Browser round")
     negotiation = Negotiation.objects.get()
+
+    # The mediator asks the planner for a 1-for-1 proposal: queued, carried out by the worker,
+    # and the page (polling) shows the result without a reload.
+    page.click("#planner summary")
+    page.fill("#id_size", "1")
+    page.click("#planner button[type=submit]")
+    page.wait_for_selector("#plan-state >> text=Queued")
+    run_forever(once=True)  # the worker's step (`homeward worker --once`)
+    page.wait_for_selector("#plan-state >> text=Done")
+    assert "long_captivity" in page.inner_text("#plan-body")
+    page.goto(f"{url}/exchanges/negotiations/{negotiation.uuid}/")
 
     # UA's officer drafts the list: asks for two RU-held, offers two of its own.
     as_user(page, live_server, "ua_officer")
@@ -88,12 +103,18 @@ def test_from_first_draft_to_a_completed_exchange(page, live_server, transaction
     page.click("button[name=approve]")
     page.wait_for_selector("text=RU: ru_officer")
 
-    # UA's officer approves both: both lists are agreed.
+    # UA has registered a signing key: its officer signs the bytes the page shows and pastes
+    # the signature; both lists are agreed.
+    key = Ed25519PrivateKey.generate()
+    register_party_key(actor=world.ua_officer, party=world.ua, public_key_b64=public_b64(key))
     as_user(page, live_server, "ua_officer")
     for code in ("UA", "RU"):
         page.goto(f"{url}/exchanges/versions/{latest(code).uuid}/")
+        data = page.inner_text("#approval-data").strip().encode()
+        page.fill("#id_signature", sign_for_party(key, data))
         page.click("button[name=approve]")
         page.wait_for_selector("#version-state >> text=Agreed")
+        assert "verified on arrival with the party's key" in page.inner_text("#approvals")
     page.goto(f"{url}/exchanges/versions/{latest('UA').uuid}/")
     assert page.locator("button[name=save]").count() == 0  # an agreed version has no edit form
 

@@ -241,3 +241,45 @@ def test_once_listed_the_mediator_sees_the_person(world, setup, client):
     client.force_login(world.mediator)
     assert client.get(f"/api/v1/persons/{ru_held[0].uuid}").status_code == 200
     assert client.get(f"/api/v1/persons/{ru_held[1].uuid}").status_code == 404
+
+
+def test_a_paused_negotiation_takes_no_edits_and_its_history_says_who_and_why(world, setup, client):
+    negotiation, ua_list, ru_held, _ = setup
+    with pytest.raises(Forbidden):
+        actions.set_negotiation_state(
+            actor=world.liaison, negotiation=negotiation, state="paused", note="x"
+        )
+    with pytest.raises(ValidationFailed) as exc:
+        actions.set_negotiation_state(actor=world.mediator, negotiation=negotiation, state="gone")
+    assert "state" in exc.value.detail["fields"]
+    actions.set_negotiation_state(
+        actor=world.mediator, negotiation=negotiation, state="paused", note="Shelling at the border"
+    )
+    with pytest.raises(Conflict) as conflict:
+        actions.edit_list(
+            actor=world.ua_officer,
+            base=v1(ua_list),
+            add=[Add(ru_held[0], "ask", Reason.OTHER, "x")],
+        )
+    assert conflict.value.detail["fields"] == {"negotiation": "is paused"}
+    assert ListVersion.objects.filter(exchange_list=ua_list).count() == 1
+    actions.set_negotiation_state(actor=world.ru_officer, negotiation=negotiation, state="open")
+    actions.edit_list(
+        actor=world.ua_officer, base=v1(ua_list), add=[Add(ru_held[0], "ask", Reason.OTHER, "x")]
+    )
+    actions.set_negotiation_state(
+        actor=world.caseworker, negotiation=negotiation, state="concluded"
+    )
+    with pytest.raises(Conflict):
+        actions.set_negotiation_state(actor=world.mediator, negotiation=negotiation, state="open")
+    history = list(negotiation.events.order_by("at", "id").values_list("state", "by__username"))
+    assert history == [
+        ("open", "mediator"),
+        ("paused", "mediator"),
+        ("open", "ru_officer"),
+        ("concluded", "caseworker"),
+    ]
+    assert Entry.objects.filter(action="negotiation.state").count() == 3
+    client.force_login(world.ua_officer)
+    page = client.get(f"/exchanges/negotiations/{negotiation.uuid}/").content.decode()
+    assert "Shelling at the border" in page

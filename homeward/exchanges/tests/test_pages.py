@@ -6,6 +6,7 @@ import pytest
 
 from homeward.exchanges import actions
 from homeward.exchanges.models import Exchange, ListVersion
+from homeward.exchanges.runs import carry_out, claim_next_plan
 from homeward.exchanges.tests.conftest import agree_both
 
 
@@ -136,8 +137,68 @@ def test_the_plan_page(client, world, scene):
         {"op": "plan", "size": "2", "balance": ["category"]},
     )
     assert r.status_code == 302 and "/exchanges/plans/" in r.url
+    run = claim_next_plan()  # the worker's step
+    assert run is not None
+    carry_out(run)
     assert "long_captivity" in client.get(r.url).content.decode()
     client.force_login(world.ua_officer)
     r = client.post(r.url)
     assert r.status_code == 302
     assert ListVersion.objects.get(exchange_list=scene.ua_list, number=2).size == 4
+
+
+def test_a_party_with_a_key_signs_its_approval_on_the_page(client, world, scene):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from homeward.exchanges.actions import Add
+    from homeward.ledger.actions import register_party_key
+    from homeward.ledger.models import Entry
+    from homeward.ledger.notes import public_b64, sign_for_party
+
+    key = Ed25519PrivateKey.generate()
+    registered = register_party_key(
+        actor=world.ua_officer, party=world.ua, public_key_b64=public_b64(key)
+    )
+    v2 = actions.edit_list(
+        actor=world.ua_officer,
+        base=scene.ua_list.versions.get(number=1),
+        add=[Add(scene.held_by_ru[0], "ask", "requested_by_family")],
+    )
+    actions.propose_version(actor=world.ua_officer, version=v2)
+    client.force_login(world.ua_officer)
+    url = f"/exchanges/versions/{v2.uuid}/"
+    page = client.get(url).content.decode()
+    assert "Your party has a signing key" in page
+    # The page shows the exact bytes to sign: canonical JSON of the version and its digest.
+    data = f'{{"entries_digest":"{v2.digest}","version":"{v2.uuid}"}}'
+    assert f'<pre id="approval-data">{data.replace(chr(34), "&quot;")}</pre>' in page
+    entries = Entry.objects.count()
+    for signature, told in (
+        ("", "Your party has a signing key: approve with its signature."),
+        (sign_for_party(Ed25519PrivateKey.generate(), data.encode()), "is not UA&#x27;s"),
+        (sign_for_party(key, b'{"entries_digest":"0","version":"x"}'), "is not UA&#x27;s"),
+    ):
+        r = client.post(url, {"op": "approve", "signature": signature}, follow=True)
+        assert told in r.content.decode()
+        assert not v2.approvals.exists() and Entry.objects.count() == entries
+    client.post(url, {"op": "approve", "signature": sign_for_party(key, data.encode())})
+    approval = v2.approvals.get()
+    assert approval.key == registered and approval.digest == v2.digest
+    page = client.get(url).content.decode()
+    assert "verified on arrival with the party" in page
+    body = client.get(f"/api/v1/versions/{v2.uuid}").json()
+    (out,) = body["approvals"]
+    assert out["signed"] and out["signature"] == approval.signature
+    assert out["key"] == registered.public_key and out["digest"] == v2.digest
+    # RU has no key: its approval is recorded under its officer's name, and says so.
+    client.force_login(world.ru_officer)
+    assert "registered no signing key" in client.get(url).content.decode()
+    client.post(url, {"op": "approve"})
+    v2.refresh_from_db()
+    assert v2.state == "agreed"
+    (ru,) = [
+        a
+        for a in client.get(f"/api/v1/versions/{v2.uuid}").json()["approvals"]
+        if a["party"] == "RU"
+    ]
+    assert not ru["signed"] and ru["key"] is None and ru["by"] == "ru_officer"

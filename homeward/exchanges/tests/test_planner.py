@@ -9,7 +9,8 @@ from django.core.management import call_command
 from homeward.exchanges import actions
 from homeward.exchanges.actions import Add
 from homeward.exchanges.models import PlanRun, Reason
-from homeward.exchanges.planner import plan, run_plan
+from homeward.exchanges.planner import plan
+from homeward.exchanges.runs import run_plan
 from homeward.lib.errors import ValidationFailed
 from homeward.registry import actions as registry
 from homeward.registry.tests.factories import notified
@@ -139,3 +140,23 @@ def test_the_plan_command(world, pools):
     assert not PlanRun.objects.exists()
     call_command("plan", "Plan me", "--all-for-all", "--as", "mediator", stdout=StringIO())
     assert PlanRun.objects.count() == 1
+
+
+def test_the_pool_query_is_planned_without_jit_on_postgresql(world, pools, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from homeward.exchanges import planner
+
+    with CaptureQueriesContext(connection) as ctx:
+        pool = planner.pool(world.ru.pk, set())
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    if connection.vendor == "postgresql":
+        # JIT compiling this query cost more than running it (see planner.JIT_OFF_FOR_POOL).
+        (at,) = [i for i, sql in enumerate(sqls) if sql == "SET LOCAL jit = off"]
+        assert "registry_detention" in sqls[at + 1]
+    else:
+        assert not any("jit" in sql for sql in sqls)
+    monkeypatch.setattr(planner, "JIT_OFF_FOR_POOL", False)
+    assert sorted(c.pk for c in planner.pool(world.ru.pk, set())) == sorted(c.pk for c in pool)
+    assert len(pool) == 6

@@ -7,8 +7,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from homeward.accounts.models import User
-from homeward.exchanges.models import Negotiation
-from homeward.exchanges.planner import BALANCE_ATTRIBUTES, plan, run_plan
+from homeward.exchanges.models import Negotiation, PlanStage, PlanStatus
+from homeward.exchanges.planner import BALANCE_ATTRIBUTES, plan
+from homeward.exchanges.runs import run_plan
 from homeward.lib.errors import DomainError
 
 
@@ -16,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Proposes both sides' lists for a negotiation (its UUID or title) from the persons each "
         "side holds; prints each side's count, what is left undone and, with --explain, why each "
-        "person is in or out. With --as USER the run is kept and written to the ledger."
+        "person is in or out. With --as USER the run is kept and written to the ledger. Runs in "
+        "this process, with its progress on stderr (the page queues runs for the worker)."
     )
 
     def add_arguments(self, parser):
@@ -43,24 +45,35 @@ class Command(BaseCommand):
         if negotiation is None:
             raise CommandError(f"No negotiation {key!r}.")
         balance = [b.strip() for b in opts["balance"].split(",") if b.strip()]
+        labels = dict(PlanStage.choices)
+
+        def progress(stage: str, percent: int) -> None:
+            self.stderr.write(f"{percent:3d} %  {labels.get(stage, stage)}")
+
         try:
             if opts["username"]:
                 user = User.objects.filter(username=opts["username"]).first()
                 if user is None:
                     raise CommandError(f"No user {opts['username']!r}.")
-                result = run_plan(
+                run = run_plan(
                     actor=user,
                     negotiation=negotiation,
                     size=opts["size"],
                     all_for_all=opts["all_for_all"],
                     balance=balance,
-                ).result
+                    progress=progress,
+                )
+                if run.status != PlanStatus.DONE:
+                    raise CommandError(f"{run.error.get('message')} {run.error.get('fields')}")
+                result = run.result
+                self.stderr.write(f"100 %  kept as plan {run.uuid}")
             else:
                 result = plan(
                     negotiation,
                     size=opts["size"],
                     all_for_all=opts["all_for_all"],
                     balance=balance,
+                    progress=progress,
                 ).as_json(lines=opts["explain"] or opts["json"])
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.detail}") from exc

@@ -11,7 +11,10 @@ log = logging.getLogger("homeward.worker")
 
 
 class Command(BaseCommand):
-    help = "Runs background work: queued imports, ledger checkpoints. Stops on Ctrl-C."
+    help = (
+        "Runs background work: queued imports, queued planner runs, ledger checkpoints. "
+        "Stops on Ctrl-C."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="do what is queued now, then exit")
