@@ -77,11 +77,12 @@ def append(
         seq = sequencing.take_number()
         body = sequencing.with_seq(draft, seq)
         leaf = merkle.leaf_hash(body)
+    # Ids, not instances: the related-object descriptors cost more than the rest of the entry.
     entry = Entry(
         seq=seq,
         at=at,
-        actor=actor,
-        party=party,
+        actor_id=actor.pk if actor is not None else None,
+        party_id=party.pk if party is not None else None,
         action=action,
         object_type=object_type,
         object_id=str(object_id),

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from homeward.ledger import merkle, store
 from homeward.ledger.actions import append
@@ -148,3 +149,23 @@ def test_the_migration_keeps_every_existing_entry_where_it_was(world):
     assert Entry.objects.get(pk=new.pk).seq == 5
     report = verify_database()
     assert report.ok and report.entries == 6, report.problem
+
+
+def test_the_entry_and_its_salts_go_in_with_server_side_binding_too(world):
+    """Django binds parameters client-side by default (two statements in one message); with
+    OPTIONS["server_side_binding"] the insert is one data-modifying WITH statement."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's binding modes")
+    import psycopg
+
+    from homeward.ledger.sequencing import _insert_sql
+
+    connection.ensure_connection()
+    params = [None, timezone.now(), None, None, "x", "t", "1", '{"a":1}', None, ""]
+    with transaction.atomic(), psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_insert_sql("postgresql", 2, False), [*params, "a", b"1" * 32, "b", b"2"])
+        entry_id = cursor.fetchone()[0]
+    assert sorted(Salt.objects.filter(entry_id=entry_id).values_list("field", flat=True)) == [
+        "a",
+        "b",
+    ]
