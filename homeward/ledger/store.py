@@ -15,7 +15,6 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 
 from homeward.lib.bulk import insert_rows
 
@@ -86,20 +85,32 @@ def _perfect_ranges(start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _fetch(ranges: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """Stored hashes of perfect aligned ranges: leaves from Entry, the rest from Node."""
+    """Stored hashes of perfect aligned ranges: leaves from Entry, the rest from Node.
+
+    Raw SQL: a consistency proof at a million entries looks up ~40 nodes, and building that
+    OR of (level, index) pairs through the ORM took longer than the queries themselves."""
     leaves = [s for s, e in ranges if e - s == 1]
     nodes = [((e - s).bit_length() - 1, s // (e - s)) for s, e in ranges if e - s > 1]
     found: dict[tuple[int, int], bytes] = {}
-    if leaves:
-        for seq, h in Entry.objects.filter(seq__in=leaves).values_list("seq", "leaf_hash"):
-            if seq is not None and h is not None:  # a numbered entry has both (constraint)
-                found[(seq, seq + 1)] = bytes(h)
-    if nodes:
-        q = Q()
-        for level, index in nodes:
-            q |= Q(level=level, index=index)
-        for level, index, h in Node.objects.filter(q).values_list("level", "index", "hash"):
-            found[(index << level, (index + 1) << level)] = bytes(h)
+    with connection.cursor() as cursor:
+        if leaves:
+            marks = ", ".join(["%s"] * len(leaves))
+            cursor.execute(
+                f"SELECT seq, leaf_hash FROM ledger_entry WHERE seq IN ({marks})",  # noqa: S608
+                leaves,
+            )
+            for seq, h in cursor.fetchall():
+                if h is not None:  # a numbered entry has its leaf hash (a check constraint)
+                    found[(seq, seq + 1)] = bytes(h)
+        if nodes:
+            index = connection.ops.quote_name("index")
+            where = " OR ".join([f"(level = %s AND {index} = %s)"] * len(nodes))
+            cursor.execute(
+                f"SELECT level, {index}, hash FROM ledger_node WHERE {where}",  # noqa: S608
+                [v for pair in nodes for v in pair],
+            )
+            for level, i, h in cursor.fetchall():
+                found[(i << level, (i + 1) << level)] = bytes(h)
     missing = [r for r in ranges if r not in found]
     if missing:
         raise LookupError(
