@@ -21,12 +21,17 @@ COLUMNS = (
     "gn",
     "gc",
     "gn_fine",
+    "gg",
+    "snc",
+    "xs",
+    "xg",
     "pn",
     "pc",
     "byear",
     "bmonth",
     "bday",
     "bdate",
+    "bp",
 )
 
 
@@ -41,6 +46,7 @@ class Person:
     patronymic: str = ""
     full_name: str = ""
     birth_date: BirthDate = BirthDate(None, None, None)
+    birth_place: str = ""
 
     @classmethod
     def from_row(cls, row: Mapping[str, str], *, source_id: str | None = None) -> Person:
@@ -52,6 +58,7 @@ class Person:
             patronymic=row.get("patronymic") or "",
             full_name=row.get("full_name") or "",
             birth_date=parse_birth_date(row.get("birth_date")),
+            birth_place=row.get("birth_place") or "",
         )
 
     def parts(self) -> tuple[str, str, str]:
@@ -70,6 +77,8 @@ def features(person: Person, unique_id: int) -> dict:
     gn = names.given_key(given)
     pn = names.patronymic_key(patronymic)
     bd = person.birth_date
+    swapped_surname = names.surname_key(given)
+    swapped_given = names.given_key(family)
     return {
         "unique_id": unique_id,
         "source_id": person.source_id,
@@ -79,12 +88,18 @@ def features(person: Person, unique_id: int) -> dict:
         "gn": _nz(gn),
         "gc": _nz(names.given_class(gn)) if gn else None,
         "gn_fine": _nz(names.fine(names.tokens(given)[0])) if names.tokens(given) else None,
+        "gg": _nz(names.given_guess(gn)) if gn else None,
+        "snc": _nz(names.consonant_key(sn)),
+        # the name parts as they would read if the list had put each in the other's column
+        "xs": _nz(swapped_surname),
+        "xg": _nz(names.given_guess(swapped_given)) if swapped_given else None,
         "pn": _nz(pn),
         "pc": _nz(names.patronymic_class(pn)) if pn else None,
         "byear": bd.year,
         "bmonth": bd.month,
         "bday": bd.day,
         "bdate": bd.days,
+        "bp": _nz(names.place_key(person.birth_place)),
     }
 
 
@@ -102,9 +117,23 @@ def as_arrow(rows: list[dict]):
             ("source_id", pa.string()),
             *(
                 (c, pa.string())
-                for c in ("sn", "sn_fine", "sn1", "gn", "gc", "gn_fine", "pn", "pc")
+                for c in (
+                    "sn",
+                    "sn_fine",
+                    "sn1",
+                    "gn",
+                    "gc",
+                    "gn_fine",
+                    "gg",
+                    "snc",
+                    "xs",
+                    "xg",
+                    "pn",
+                    "pc",
+                )
             ),
             *((c, pa.int32()) for c in ("byear", "bmonth", "bday", "bdate")),
+            ("bp", pa.string()),
         ]
     )
     return pa.Table.from_pydict({c: [r[c] for r in rows] for c in COLUMNS}, schema=schema)

@@ -108,7 +108,7 @@ class SearchIndex:
             raise ValueError("the index is empty: build it first")
         query = features(person, -1)
         ids: set[int] = set()
-        for key in index_keys(query):
+        for key in index_keys(query, side="left"):
             found = [
                 r
                 for (r,) in self.db.execute(

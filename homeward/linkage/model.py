@@ -74,14 +74,26 @@ class Comparison:
     levels: list[Level] = field(default_factory=list)
 
 
-def _birth_year_apart(a: Row, b: Row) -> bool:
-    if a["byear"] is None or b["byear"] is None or abs(a["byear"] - b["byear"]) != 1:  # type: ignore[operator]
-        return False
-    if a["bmonth"] is None or b["bmonth"] is None:
-        return True
-    return a["bmonth"] == b["bmonth"] and (
-        a["bday"] is None or b["bday"] is None or a["bday"] == b["bday"]
+def _year_apart(a: Row, b: Row) -> bool:
+    return (
+        a["byear"] is not None and b["byear"] is not None and abs(a["byear"] - b["byear"]) == 1  # type: ignore[operator]
     )
+
+
+def _swapped(a: Row, b: Row) -> bool:
+    return (_eq(a["xs"], b["sn"]) and _eq(a["xg"], b["gg"])) or (
+        _eq(a["sn"], b["xs"]) and _eq(a["gg"], b["xg"])
+    )
+
+
+_SWAPPED_SQL = "(l.xs = r.sn AND l.xg = r.gg) OR (l.sn = r.xs AND l.gg = r.xg)"
+
+
+def _starts(a: Row, b: Row) -> bool:
+    x, y = a["gn"], b["gn"]
+    if not isinstance(x, str) or not isinstance(y, str) or len(x) < 3 or len(y) < 3:
+        return False
+    return x.startswith(y) or y.startswith(x)
 
 
 COMPARISONS: list[Comparison] = [
@@ -90,6 +102,7 @@ COMPARISONS: list[Comparison] = [
         "Family name (masculine form)",
         [
             Level("missing", "l.sn IS NULL OR r.sn IS NULL", _null("sn"), null=True),
+            Level("given and family names swapped", _SWAPPED_SQL, _swapped),
             Level(
                 "same spelling",
                 "l.sn_fine = r.sn_fine",
@@ -98,6 +111,11 @@ COMPARISONS: list[Comparison] = [
             ),
             Level(
                 "same across scripts", "l.sn = r.sn", lambda a, b: _eq(a["sn"], b["sn"]), tf="sn"
+            ),
+            Level(
+                "sounds alike (another vowel, c for k)",
+                "l.snc = r.snc",
+                lambda a, b: _eq(a["snc"], b["snc"]),
             ),
             Level(
                 "one letter apart",
@@ -117,6 +135,7 @@ COMPARISONS: list[Comparison] = [
         "Given name",
         [
             Level("missing", "l.gn IS NULL OR r.gn IS NULL", _null("gn"), null=True),
+            Level("given and family names swapped", _SWAPPED_SQL, _swapped),
             Level(
                 "same spelling",
                 "l.gn_fine = r.gn_fine",
@@ -131,6 +150,17 @@ COMPARISONS: list[Comparison] = [
                 "l.gc = r.gc",
                 lambda a, b: _eq(a["gc"], b["gc"]),
                 tf="gc",
+            ),
+            Level(
+                "a pet form or a misspelling of one name",
+                "l.gg = r.gg",
+                lambda a, b: _eq(a["gg"], b["gg"]),
+            ),
+            Level(
+                "one name is the start of the other",
+                "length(l.gn) >= 3 AND length(r.gn) >= 3 AND "
+                "(substr(r.gn, 1, length(l.gn)) = l.gn OR substr(l.gn, 1, length(r.gn)) = r.gn)",
+                _starts,
             ),
             Level(
                 "one letter apart",
@@ -195,25 +225,73 @@ COMPARISONS: list[Comparison] = [
                 ),
             ),
             Level(
-                "a year apart, otherwise agreeing",
+                "two or three days apart",
+                "abs(l.bdate - r.bdate) <= 3",
+                lambda a, b: (
+                    a["bdate"] is not None
+                    and b["bdate"] is not None
+                    and abs(a["bdate"] - b["bdate"]) <= 3  # type: ignore[operator]
+                ),
+            ),
+            Level(
+                "a year apart, same day and month",
+                "abs(l.byear - r.byear) = 1 AND l.bmonth = r.bmonth AND l.bday = r.bday",
+                lambda a, b: (
+                    _year_apart(a, b)
+                    and _eq(a["bmonth"], b["bmonth"])
+                    and _eq(a["bday"], b["bday"])
+                ),
+            ),
+            Level(
+                "a year apart, the rest unknown",
                 "abs(l.byear - r.byear) = 1 AND (l.bmonth IS NULL OR r.bmonth IS NULL OR "
-                "(l.bmonth = r.bmonth AND (l.bday IS NULL OR r.bday IS NULL OR l.bday = r.bday)))",
-                _birth_year_apart,
+                "(l.bmonth = r.bmonth AND (l.bday IS NULL OR r.bday IS NULL)))",
+                lambda a, b: (
+                    _year_apart(a, b)
+                    and (
+                        a["bmonth"] is None
+                        or b["bmonth"] is None
+                        or (a["bmonth"] == b["bmonth"] and (a["bday"] is None or b["bday"] is None))
+                    )
+                ),
             ),
             Level("same year only", "l.byear = r.byear", lambda a, b: _eq(a["byear"], b["byear"])),
             Level("different", "ELSE", lambda a, b: True),
+        ],
+    ),
+    Comparison(
+        "place",
+        "Place of birth",
+        [
+            Level("missing", "l.bp IS NULL OR r.bp IS NULL", _null("bp"), null=True),
+            Level("same place", "l.bp = r.bp", lambda a, b: _eq(a["bp"], b["bp"])),
+            Level(
+                "the same place in another language",
+                "levenshtein(l.bp, r.bp) <= 2",
+                lambda a, b: _lev(a["bp"], b["bp"], 2),
+            ),
+            # not "different": people and clerks name a birthplace loosely, so it never vetoes
+            Level("another place", "ELSE", lambda a, b: True),
         ],
     ),
 ]
 
 # Pairs to compare: a pair is scored when any rule holds. Each rule is also an index key
 # (INDEX_KEYS) so that a single inquiry finds exactly the candidates a batch run would.
-BLOCKING_RULES: list[tuple[str, tuple[str, ...]]] = [
-    ("l.sn = r.sn AND l.gc = r.gc", ("sn", "gc")),
-    ("l.sn = r.sn AND l.byear = r.byear", ("sn", "byear")),
-    ("l.gc = r.gc AND l.byear = r.byear AND l.sn1 = r.sn1", ("gc", "byear", "sn1")),
-    ("l.gc = r.gc AND l.pc = r.pc AND l.sn1 = r.sn1", ("gc", "pc", "sn1")),
-    ("l.bdate = r.bdate AND l.sn1 = r.sn1", ("bdate", "sn1")),
+BLOCKING_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    # (SQL, the left record's columns, the right record's columns)
+    ("l.snc = r.snc AND l.gg = r.gg", ("snc", "gg"), ("snc", "gg")),
+    ("l.sn = r.sn AND l.byear = r.byear", ("sn", "byear"), ("sn", "byear")),
+    (
+        "l.gg = r.gg AND l.byear = r.byear AND l.sn1 = r.sn1",
+        ("gg", "byear", "sn1"),
+        ("gg", "byear", "sn1"),
+    ),
+    ("l.gg = r.gg AND l.pc = r.pc AND l.sn1 = r.sn1", ("gg", "pc", "sn1"), ("gg", "pc", "sn1")),
+    ("l.bdate = r.bdate AND l.sn1 = r.sn1", ("bdate", "sn1"), ("bdate", "sn1")),
+    # given and family names each in the other's column, on either side
+    ("l.xs = r.sn AND l.xg = r.gg", ("xs", "xg"), ("sn", "gg")),
+    ("l.sn = r.xs AND l.gg = r.xg", ("sn", "gg"), ("xs", "xg")),
 ]
 
 
@@ -231,11 +309,12 @@ def term_frequencies(columns: Mapping[str, Iterable]) -> dict[str, dict[str, flo
     return out
 
 
-def index_keys(row: Row) -> list[str]:
-    """One key per blocking rule whose columns are all known."""
+def index_keys(row: Row, *, side: str = "right") -> list[str]:
+    """One key per blocking rule whose columns are all known: a register record's keys
+    (`side="right"`) or the keys an inquiry looks up (`side="left"`)."""
     keys = []
-    for i, (_, cols) in enumerate(BLOCKING_RULES):
-        values = [row[c] for c in cols]
+    for i, (_, left, right) in enumerate(BLOCKING_RULES):
+        values = [row[c] for c in (left if side == "left" else right)]
         if all(v is not None for v in values):
             keys.append(f"{i}|" + "|".join(str(v) for v in values))
     return keys
@@ -251,7 +330,7 @@ def settings(*, link_type: str = "link_only") -> dict:
         "retain_intermediate_calculation_columns": True,
         "additional_columns_to_retain": ["source_id"],
         "blocking_rules_to_generate_predictions": [
-            {"blocking_rule": sql, "sql_dialect": "duckdb"} for sql, _ in BLOCKING_RULES
+            {"blocking_rule": sql, "sql_dialect": "duckdb"} for sql, _, _ in BLOCKING_RULES
         ],
         "comparisons": [
             {

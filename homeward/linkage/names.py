@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 _CYRILLIC = {
     "а": "a",
@@ -115,7 +116,9 @@ _LATIN_RULES = [
 _LATIN_RE = re.compile("|".join(re.escape(a) for a, _ in _LATIN_RULES))
 _LATIN_MAP = dict(_LATIN_RULES)
 _NOT_AZ = re.compile(r"[^a-z]")
-_X_AFTER_VOWEL = re.compile(r"(?<=[aeiouy])x")
+# x is ks between vowels and at the end after one (Maxim, Alexander, Max), kh elsewhere (ISO 9
+# and scholarly "Xarkiv", Uzbek "Shuxrat", "Axmedov").
+_X_AFTER_VOWEL = re.compile(r"(?<=[aeiouy])x(?=[aeiouy]|$)")
 _DOUBLE = re.compile(r"(.)\1+")
 # ISO 9 and scholarly romanisations write Cyrillic letters with diacritics: fold those to the
 # digraphs the other systems use before anyascii would drop the difference (č → ch, not c).
@@ -182,7 +185,6 @@ def skeleton(token: str) -> str:
     else:
         text = "".join(_DIACRITICS.get(c, c) for c in text)
     text = anyascii(text).lower()
-    # x is х (kh) in ISO 9 and scholarly systems, but ks after a vowel (Maxim, Alexander)
     text = _X_AFTER_VOWEL.sub("ks", text).replace("x", "h")
     text = _LATIN_RE.sub(lambda m: _LATIN_MAP[m.group(0)], text)
     text = _NOT_AZ.sub("", text)
@@ -225,6 +227,24 @@ _FIRST_LETTER = str.maketrans({"c": "s", "z": "s", "k": "g"})
 
 def first_letter(key: str) -> str:
     return key[:1].translate(_FIRST_LETTER)
+
+
+_VOWELS = re.compile(r"[aeiou]")
+# Consonants that romanisations confuse: Latin c is ц in ISO 9 and к in the 2004 passport style
+# ("Covchenco"), German Ch is х ("Choschkan"), French ch is ш; s and z are one sound apart.
+_SOUNDS = str.maketrans({"c": "k", "g": "k", "z": "s"})
+
+
+def consonant_key(key: str) -> str:
+    """What a surname skeleton sounds like: its first letter and its consonants, with those
+    romanisations confuse taken as one. Catches Ukrainian and Russian forms that differ by a vowel
+    (Ковальов/Ковалев, Білоус/Белоус, Гордієнко/Гордеенко, Кривий/Кривой) and Latin c for к."""
+    return (key[:1] + _VOWELS.sub("", key[1:])).translate(_SOUNDS)
+
+
+def place_key(text: str) -> str:
+    """A place name's skeleton, every word joined ("Кривий Ріг", "Kryvyi Rih" → "krivirig")."""
+    return "".join(skeleton(t) for t in tokens(text))
 
 
 def surname_fine(text: str) -> str:
@@ -298,6 +318,46 @@ def given_key(text: str) -> str:
     return skeleton(toks[0]) if toks else ""
 
 
+# Diminutive and affectionate endings on skeletons (Ігорчик, Тарасик, Дениско, Дімка, Павлусь,
+# Игорек): what is left when one is taken off may be a listed name, its stem or its start.
+_DIMINUTIVE_ENDINGS = ("ocka", "ecka", "onka", "enka", "cik", "ik", "ek", "ok", "ko", "ka", "us")
+
+
+@lru_cache(maxsize=65536)
+def given_guess(key: str) -> str:
+    """The class of a given name's skeleton, guessing for a name the table does not list: a
+    diminutive ending taken off ("igorcik" → Ігор, "olezik" → Олег), the start of exactly one
+    class's names ("dim" of Дімка → Дмитро), or one slip of the pen in a name of five letters or
+    more ("danlo" → Данило). The skeleton itself when no single class fits ("rus" could be Руслан
+    or Рустам)."""
+    if not key or key in _CLASS_OF:
+        return given_class(key)
+    stems = [key] + [
+        key[: -len(e)] for e in _DIMINUTIVE_ENDINGS if key.endswith(e) and len(key) - len(e) >= 3
+    ]
+    stems += [s[:-1] + "g" for s in stems if s.endswith("z")]  # ж for г: Олежик, Олежка
+    for i, s in enumerate(stems):
+        if s in _CLASS_OF:
+            return _CLASS_OF[s]
+        # a stem only once an ending is off: "aleks" alone is Alex, Олександр or Олексій
+        if i > 0 and s in _CLASS_OF_STEM:
+            return _CLASS_OF_STEM[s]
+    for s in stems[1:] + stems[:1]:
+        if len(s) >= 3:
+            found = {c for k, c in _CLASS_OF.items() if k.startswith(s)}
+            if len(found) == 1:
+                return found.pop()
+    if len(key) >= 5:
+        found = {
+            c
+            for k, c in _CLASS_OF.items()
+            if abs(len(k) - len(key)) <= 1 and OSA.distance(k, key, score_cutoff=1) <= 1
+        }
+        if len(found) == 1:
+            return found.pop()
+    return key
+
+
 # ----------------------------------------------------------------------------- patronymics
 
 # Patronymic endings on skeletons, longest first: -ович/-ovych/-ovich → "ovic", -івна → "ivna"…
@@ -314,6 +374,11 @@ _PATRONYMIC_ENDINGS = (
     "inicna",
     "ic",
     "na",
+    # Central Asian patronymics written as one word: Айдосули, Bauyrjanuly, Yerlankyzy
+    "ugli",
+    "ogli",
+    "uli",
+    "kizi",
 )
 _CENTRAL_ASIAN_WORDS = re.compile(
     r"^(o['’ʼ`]?g['’ʼ`]?li|ug[h]?li|o[gğ]lu|ogly|оглы|угли|ўғли|uly|ulı|улы|ұлы|qizi|kizi|kyzy|кызы|қызы|кизи|қизи|гызы)$",
@@ -338,10 +403,17 @@ def patronymic_key(text: str) -> str:
         return ""
     key = skeleton(toks[0])
     if len(toks) == 1 and len(tokens(text)) == 1:
-        for end in _PATRONYMIC_ENDINGS:
-            if key.endswith(end) and len(key) - len(end) >= 2:
-                key = key[: -len(end)]
-                break
+        cuts = [
+            key[: -len(end)]
+            for end in _PATRONYMIC_ENDINGS
+            if key.endswith(end) and len(key) - len(end) >= 2
+        ]
+        # Of the ways to cut the ending, one that leaves a known name: Якович is Яків's
+        # ("akov" + "ic", not "ak" + "ovic"), Яковлевич Яков's (the л is Russian's).
+        cuts += [c[:-1] for c in cuts if c.endswith("vl")]
+        known = [c for c in cuts if _stem(c) in _CLASS_OF_STEM or c in _CLASS_OF]
+        if known or cuts:
+            key = (known or cuts)[0]
     return _stem(key)
 
 

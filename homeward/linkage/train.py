@@ -18,8 +18,27 @@ from . import model as model_mod
 # Where EM starts: plausible m (share among true matches) and u (among non-matches) per level,
 # in the order of model.COMPARISONS (null levels have none).
 STARTING_VALUES: dict[str, list[tuple[float, float] | None]] = {
-    "surname": [None, (0.55, 0.0005), (0.33, 0.001), (0.07, 0.003), (0.03, 0.01), (0.02, 0.9855)],
-    "given": [None, (0.5, 0.01), (0.2, 0.01), (0.2, 0.01), (0.05, 0.02), (0.05, 0.95)],
+    "surname": [
+        None,
+        (0.01, 0.00001),
+        (0.55, 0.0005),
+        (0.3, 0.001),
+        (0.03, 0.002),
+        (0.06, 0.003),
+        (0.03, 0.01),
+        (0.02, 0.98349),
+    ],
+    "given": [
+        None,
+        (0.01, 0.00001),
+        (0.5, 0.01),
+        (0.2, 0.01),
+        (0.15, 0.01),
+        (0.05, 0.01),
+        (0.02, 0.005),
+        (0.03, 0.02),
+        (0.04, 0.93499),
+    ],
     "patronymic": [None, (0.85, 0.03), (0.07, 0.02), (0.08, 0.95)],
     "birth": [
         None,
@@ -28,10 +47,13 @@ STARTING_VALUES: dict[str, list[tuple[float, float] | None]] = {
         (0.15, 0.02),
         (0.02, 0.00005),
         (0.02, 0.0002),
-        (0.05, 0.002),
+        (0.01, 0.0004),
+        (0.03, 0.0001),
+        (0.01, 0.02),
         (0.03, 0.03),
-        (0.05, 0.94565),
+        (0.05, 0.92645),
     ],
+    "place": [None, (0.6, 0.05), (0.3, 0.05), (0.1, 0.9)],
 }
 
 
@@ -96,7 +118,30 @@ def train(left, right, truth: list[tuple[int, int]], *, progress=print) -> dict:
     linker.training.estimate_m_from_pairwise_labels(
         db_api.register(labels, table_name="homeward_labels")
     )
-    return linker.misc.save_model_to_json()
+    return floor_m(linker.misc.save_model_to_json())
+
+
+# Synthetic lists write one person's birthplace the same way every time (in another script at
+# most); real lists do not: a village, its district or the nearest city, the place of
+# registration taken for the place of birth. Trained on synthetic truth alone, "another place"
+# would weigh −8 bits, as much as a different birth date. Its m is floored so that it weighs
+# about −3: evidence against, never a verdict.
+M_FLOORS = {("place", "another place"): 0.1}
+
+
+def floor_m(trained: dict) -> dict:
+    for comp in trained["comparisons"]:
+        levels = [lv for lv in comp["comparison_levels"] if "m_probability" in lv]
+        for lv in levels:
+            floor = M_FLOORS.get((comp["output_column_name"], lv["label_for_charts"]))
+            if floor is None or lv["m_probability"] >= floor:
+                continue
+            rest = sum(o["m_probability"] for o in levels if o is not lv)
+            for o in levels:
+                if o is not lv:
+                    o["m_probability"] *= (1 - floor) / rest
+            lv["m_probability"] = floor
+    return trained
 
 
 def main(argv: list[str] | None = None) -> int:

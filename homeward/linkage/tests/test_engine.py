@@ -37,14 +37,14 @@ def quality(matches, truth):
 
 
 def test_quality_on_synthetic_truth_does_not_regress(dataset, linked):
-    # Measured on the benchmark's generator (which since added swapped name columns, more
-    # romanisation systems and more hard negatives): precision 1.0, recall 0.814, top-5 0.952
-    # with the shipped model. These floors fail on any real regression of names, dates or the
-    # model; the targets themselves are the benchmark's (RESULTS.md).
+    # Measured with the shipped model: precision 1.0, recall 0.889, top-5 0.994 (before pet
+    # forms, swapped columns, sounds-alike surnames and birthplaces: 0.814 and 0.952). These
+    # floors fail on any real regression of names, dates or the model; the targets themselves
+    # are the benchmark's (RESULTS.md).
     precision, recall, top5 = quality(linked, dataset.truth)
     assert precision >= 0.995
-    assert recall >= 0.80
-    assert top5 >= 0.94
+    assert recall >= 0.86
+    assert top5 >= 0.98
 
 
 def test_every_match_is_explained(linked):
@@ -60,6 +60,8 @@ REGISTER = [
     Person("father", "ПЕТРЕНКО", "ИВАН", "ПЕТРОВИЧ", birth_date=d("01.01.1968")),
     Person("namesake", "ПЕТРЕНКО", "АЛЕКСАНДР", "НИКОЛАЕВИЧ", birth_date=d("30.11.1979")),
     Person("other", "КОВАЛЬСКАЯ", "АННА", "ПЕТРОВНА", birth_date=d("01.07.1988")),
+    Person("yakiv", "САЛИНИВ", "ИВАН", "ЯКОВЛЕВИЧ", birth_date=d("24.07.1969")),
+    Person("kovchenko", "КОВЧЕНКО", "АНДРИЙ", "СЕРГИЙОВИЧ", birth_date=d("03.11.1978")),
     *[
         Person(
             f"r{i}", f"Прізвище{chr(1072 + i % 30)}{i}", "Іван", birth_date=d(f"{1960 + i % 40}")
@@ -82,6 +84,14 @@ def decide_one(person: Person):
         (Person("q", full_name="Alexander Petrenko", birth_date=d("1994-12-03")), "son"),
         (Person("q", "Ковальська", "Ганна", birth_date=d("1988-07-01")), "other"),
         (Person("q", "Kovalska", "Hanna", "Petrivna", birth_date=d("1988")), "other"),
+        # given and family names in each other's columns
+        (Person("q", "Олександр", "Петренко", birth_date=d("12.03.1994")), "son"),
+        # a pet form the table does not list; the twin's name is not a pet form of it
+        (Person("q", "Петренко", "Олександрик", birth_date=d("12.03.1994")), "son"),
+        # Ukrainian patronymic of Яків, Russian of Яков
+        (Person("q", "Salyniv", "Ivan", "Yakovych", birth_date=d("1969-07-24")), "yakiv"),
+        # the 2004 passport style writes к as c
+        (Person("q", "Covchenco", "Andrii", birth_date=d("1978-11-03")), "kovchenko"),
     ],
 )
 def test_the_sought_person_and_not_a_relative(inquiry, expected):
@@ -100,6 +110,20 @@ def test_the_sought_person_and_not_a_relative(inquiry, expected):
 )
 def test_relatives_and_namesakes_are_never_decided(inquiry):
     assert decide_one(inquiry) == []
+
+
+def test_birthplace_ranks_the_son_above_his_namesake():
+    # no date: the place is all that tells the two Oleksandr Petrenkos apart
+    register = [
+        Person("son", "ПЕТРЕНКО", "АЛЕКСАНДР", birth_date=d("12.03.1994"), birth_place="Харьков"),
+        Person("namesake", "ПЕТРЕНКО", "АЛЕКСАНДР", birth_date=d("1979"), birth_place="Одесса"),
+        *REGISTER[7:],
+    ]
+    inquiry = Person("q", "Петренко", "Олександр", birth_place="Харків")
+    found = engine.link([inquiry], register, train="none")
+    assert [m.right_id for m in found][:2] == ["son", "namesake"]
+    assert "place: the same place in another language" in found[0].explanation
+    assert "place: another place" in found[1].explanation
 
 
 def test_dedupe_finds_the_same_person_twice():

@@ -94,6 +94,9 @@ SAME_FATHER = [
     ["Олексійович", "Алексеевич", "Oleksiiovych", "Alekseevich"],
     ["Юрійович", "Юрьевич", "Yuriiovych", "Yurievich"],
     ["Alisher o'g'li", "Алишерович", "Alisherovich", "Alisher o‘g‘li", "Алишер угли"],
+    ["Якович", "Яковлевич", "Yakovych", "Jakovlevič", "Яківна", "Яковлевна"],
+    ["Айдосули", "Айдосович", "Aidosuly", "Aidos uly"],
+    ["Ерланқызы", "Ерлановна", "Yerlankyzy"],
 ]
 
 
@@ -171,3 +174,66 @@ def test_bad_birth_dates_say_what_is_wrong(text):
 )
 def test_script_detection(text, script):
     assert names.detect_script(text) == script
+
+
+@pytest.mark.parametrize(
+    "written,listed",
+    [
+        # pet forms the table does not list: an ending off, then the name, its stem or its start
+        ("Ігорчик", "Ігор"),
+        ("Олежик", "Олег"),  # ж for г
+        ("Олежка", "Олег"),
+        ("Дениско", "Денис"),
+        ("Deniska", "Denis"),
+        ("Тарасик", "Тарас"),
+        ("Павлусь", "Павло"),
+        ("Дімка", "Дмитро"),
+        ("Василько", "Василь"),
+        ("Олексійко", "Олексій"),
+        ("Игорек", "Игорь"),
+        # one slip of the pen in a longer name
+        ("Danlo", "Данило"),
+        ("Станіслв", "Станіслав"),
+    ],
+)
+def test_pet_forms_and_slips_are_guessed_to_their_name(written, listed):
+    assert names.given_guess(names.given_key(written)) == names.given_class(names.given_key(listed))
+
+
+@pytest.mark.parametrize("written", ["Alex", "Рус", "Влад"])
+def test_a_short_form_of_two_names_is_not_guessed_to_one(written):
+    key = names.given_key(written)
+    guessed = names.given_guess(key)
+    if written == "Влад":  # listed: Владислав's, not Володимир's
+        assert guessed == names.given_class(names.given_key("Владислав"))
+    else:
+        assert guessed == key
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Ковальов", "Ковалев"),
+        ("Білоус", "Белоус"),
+        ("Гордієнко", "Гордиенко"),
+        ("Кривий", "Кривой"),
+        ("Covchenco", "Ковченко"),  # the 2004 passport style's c for к
+        ("Choschkan", "Хошкан"),  # German Ch for х
+    ],
+)
+def test_surnames_that_sound_alike_share_a_consonant_key(a, b):
+    ka, kb = names.surname_key(a), names.surname_key(b)
+    assert names.consonant_key(ka) == names.consonant_key(kb)
+
+
+def test_different_surnames_keep_different_consonant_keys():
+    keys = {names.consonant_key(names.surname_key(s)) for s in ("Петренко", "Павленко", "Коваль")}
+    assert len(keys) == 3
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [("Axmedov", "Ахмедов"), ("Shuxrat", "Шухрат"), ("Maxim", "Максим"), ("Alex", "Алекс")],
+)
+def test_latin_x_is_kh_before_a_consonant_and_ks_elsewhere(a, b):
+    assert names.skeleton(a) == names.skeleton(b)
