@@ -6,6 +6,9 @@ DEBUG          1/true to enable
 ALLOWED_HOSTS  comma-separated (default: localhost,127.0.0.1)
 HOMEWARD_DEMO  1 shows the synthetic-data banner on every page
 HOMEWARD_VAR   where the SQLite file, the instance key and uploads live (default: ./var)
+DATABASE_PREPARED_STATEMENTS
+               PostgreSQL: "off" behind a transaction-mode pooler that cannot keep prepared
+               statements (PgBouncer before 1.21, or with max_prepared_statements = 0); default on
 """
 
 import os
@@ -108,6 +111,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements for the few statements Homeward binds server-side itself, above all
+    # the ledger's insert inside every action (sequencing.insert_entry): planned once per
+    # connection instead of parsed from text each time. Django's own cursors bind client-side
+    # and never prepare, whatever this says. Django leaves it off (None) for the sake of
+    # transaction-mode poolers, which may hand the next transaction a server connection that
+    # never saw the statement: turn it off there. See docs/operations.md.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if _flag("DATABASE_PREPARED_STATEMENTS", "1") else None
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

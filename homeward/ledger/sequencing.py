@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import psycopg
 from django.db import connection
 
 from . import merkle
@@ -61,12 +62,12 @@ def _insert_sql(vendor: str, salts: int, client_side_binding: bool) -> str:
     if not salts:
         return insert + " RETURNING id"
     # One round trip for the entry and its salts, which need the entry's id, an identity only
-    # the database knows. With Django's default client-side binding: two statements in one
-    # message, the salts taking the id with currval() (this session's own last nextval of that
-    # sequence: the entry just inserted) of the sequence named by a parameter (looked up once;
-    # pg_get_serial_sequence() in the statement cost ~60 µs of server CPU per append). That
-    # costs the server ~70 µs less per append than a data-modifying WITH, which is the way with
-    # server-side binding (one statement per message).
+    # the database knows. Bound server-side (one statement per message): a data-modifying WITH,
+    # the form that is prepared (see insert_entry). Bound client-side, when prepared statements
+    # are off: two statements in one message, the salts taking the id with currval() (this
+    # session's own last nextval of that sequence: the entry just inserted) of the sequence
+    # named by a parameter (looked up once; pg_get_serial_sequence() in the statement cost
+    # ~60 µs of server CPU per append); unprepared, that costs the server less than the WITH.
     if client_side_binding:
         rows = ", ".join(["(currval(%s), %s, %s)"] * salts)
         salt_insert = f"INSERT INTO ledger_salt (entry_id, field, salt) VALUES {rows}"  # noqa: S608
@@ -98,14 +99,9 @@ def insert_entry(conn: Any, entry: Entry, salts: dict[str, bytes]) -> int:
         entry.leaf_hash,
         entry.signature,
     ]
+    if conn.vendor == "postgresql":
+        return _insert_entry_postgresql(conn, params, salts)
     with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            client_side = not conn.settings_dict["OPTIONS"].get("server_side_binding")
-            for field, salt in salts.items():
-                params += (_entry_sequence(conn), field, salt) if client_side else (field, salt)
-            cursor.execute(_insert_sql(conn.vendor, len(salts), client_side), params)
-            # The first result is the entry's RETURNING id, in both forms.
-            return int(cursor.fetchone()[0])
         cursor.execute(_insert_sql(conn.vendor, 0, False), params)
         entry_id = int(conn.ops.last_insert_id(cursor, "ledger_entry", "id"))
         if salts:
@@ -114,6 +110,46 @@ def insert_entry(conn: Any, entry: Entry, salts: dict[str, bytes]) -> int:
                 [(entry_id, field, salt) for field, salt in salts.items()],
             )
         return entry_id
+
+
+def _insert_entry_postgresql(conn: Any, params: list[Any], salts: dict[str, bytes]) -> int:
+    """The insert as a prepared statement when the connection allows them
+    (`OPTIONS["prepare_threshold"]`, set in homeward/settings.py; off behind a pooler that
+    cannot keep them): bound server-side and planned once per connection instead of quoted
+    into text by Django's client-side binding and parsed and planned for every append. Django
+    itself never prepares (its cursors bind client-side), so this cursor is psycopg's own, kept
+    for the connection: a new one looks up its dumpers again, 20 µs of every action's CPU.
+    benchmarks/ledger/RESULTS.md has what each part saves."""
+    pg = conn.connection
+    if pg is None:
+        conn.ensure_connection()
+        pg = conn.connection
+    if pg.prepare_threshold is None and not conn.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    ):
+        for field, salt in salts.items():
+            params += (_entry_sequence(conn), field, salt)
+        with conn.cursor() as cursor:
+            cursor.execute(_insert_sql("postgresql", len(salts), True), params)
+            # The first result is the entry's RETURNING id.
+            return int(cursor.fetchone()[0])
+    for field, salt in salts.items():
+        params += (field, salt)
+    sql = _insert_sql("postgresql", len(salts), False)
+    if conn.queries_logged or conn.execute_wrappers:
+        # Django is watching (DEBUG, tests counting queries, instrumentation): through its wrapper.
+        raw = psycopg.Cursor(pg)
+        with conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw) as c:
+            c.execute(sql, params)
+            return int(c.fetchone()[0])
+    cursor = getattr(conn, "_ledger_cursor", None)
+    if cursor is None or cursor.connection is not pg:
+        cursor = conn._ledger_cursor = psycopg.Cursor(pg)
+    # What Django's cursor wrapper does around a statement, minus its logging hooks.
+    conn.validate_no_broken_transaction()
+    with conn.wrap_database_errors:
+        cursor.execute(sql, params, prepare=True)  # at once; a no-op with the threshold None
+        return int(cursor.fetchone()[0])
 
 
 _sequences: dict[tuple[str, str, str], str] = {}
@@ -205,8 +241,6 @@ def pg_bulk(sql: str, arrays: list[list[Any]]) -> int:
     """One statement over whole columns passed as arrays, bound server-side: row by row (or
     with Django's client-side binding, which quotes every array element in Python) the
     sequencer spent more CPU than the appends it numbers, CPU it takes from the actions."""
-    import psycopg
-
     connection.ensure_connection()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, arrays)

@@ -1,5 +1,7 @@
 """Pending entries and the sequencer: what an action gets back, numbering, and the migration."""
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -152,8 +154,7 @@ def test_the_migration_keeps_every_existing_entry_where_it_was(world):
 
 
 def test_the_entry_and_its_salts_go_in_with_server_side_binding_too(world):
-    """Django binds parameters client-side by default (two statements in one message); with
-    OPTIONS["server_side_binding"] the insert is one data-modifying WITH statement."""
+    """The statement that is prepared (server-side binding): one data-modifying WITH."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's binding modes")
     import psycopg
@@ -169,3 +170,93 @@ def test_the_entry_and_its_salts_go_in_with_server_side_binding_too(world):
         "a",
         "b",
     ]
+
+
+def _prepared_ledger_inserts():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE '%%INSERT INTO ledger_entry%%' AND NOT from_sql"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_on_postgresql_an_append_is_a_statement_prepared_once_per_connection(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    assert connection.connection.prepare_threshold is not None  # homeward/settings.py
+    first = one(world, 1)
+    assert _prepared_ledger_inserts() == 1
+    # An action that fails after its append: the statement stays prepared and usable.
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        one(world, 2)
+        1 / 0  # noqa: B018
+    again = one(world, 3)
+    assert _prepared_ledger_inserts() == 1
+    assert again.id > first.id
+    assert [e.object_id for e in Entry.objects.order_by("id")] == ["1", "3"]
+    assert Salt.objects.filter(entry_id=again.id).count() == 1
+
+
+def test_a_failing_prepared_insert_raises_djangos_error_and_rolls_the_action_back(world):
+    from django.db import IntegrityError
+
+    one(world, 0, numbered=True)
+    clash = Entry(seq=0, at=timezone.now(), action="x", object_type="t", object_id="1")
+    clash.event, clash.leaf_hash, clash.signature = "{}", b"0" * 32, ""
+    from homeward.ledger.sequencing import insert_entry
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_entry(transaction.get_connection(), clash, {"name": b"1" * 32})
+    assert Entry.objects.count() == 1 and one(world, 2).id is not None
+
+
+def test_with_prepared_statements_off_an_append_binds_client_side(world):
+    """Behind a pooler that cannot keep prepared statements (DATABASE_PREPARED_STATEMENTS=off):
+    Django's client-side binding, the entry and its salts two statements in one message."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from django.test.utils import CaptureQueriesContext
+
+    connection.ensure_connection()
+    pg = connection.connection
+    threshold, pg.prepare_threshold = pg.prepare_threshold, None
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            entry = one(world, 1)
+    finally:
+        pg.prepare_threshold = threshold
+    [insert] = [q["sql"] for q in queries.captured_queries if "INTO ledger_entry" in q["sql"]]
+    assert "currval(" in insert and "WITH" not in insert
+    assert Salt.objects.filter(entry_id=entry.id).count() == 1
+    assert _prepared_ledger_inserts() == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "flag", "threshold"),
+    [
+        ("postgres://u@h:5432/d", None, 5),
+        ("postgres://u@h:5432/d", "off", None),
+        ("postgres://u@h:5432/d", "1", 5),
+        ("sqlite:///x.sqlite3", None, "absent"),
+    ],
+)
+def test_prepared_statements_are_on_for_postgresql_unless_turned_off(
+    tmp_path, url, flag, threshold
+):
+    import json
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": url, "HOMEWARD_VAR": str(tmp_path)}
+    env.pop("DATABASE_PREPARED_STATEMENTS", None)
+    if flag is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = flag
+    code = (
+        "import json, homeward.settings as s; "
+        "print(json.dumps(s.DATABASES['default']['OPTIONS'].get('prepare_threshold', 'absent')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout) == threshold
