@@ -78,20 +78,19 @@ def append(
         body = sequencing.with_seq(draft, seq)
         leaf = merkle.leaf_hash(body)
     # Ids, not instances: the related-object descriptors cost more than the rest of the entry.
-    entry = Entry(
-        seq=seq,
-        at=at,
-        actor_id=actor.pk if actor is not None else None,
-        party_id=party.pk if party is not None else None,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        event=body.decode(),
-        leaf_hash=leaf,
-        signature=signature or "",
-    )
-    entry.id = sequencing.insert_entry(conn, entry, salts)
-    return entry
+    values = [
+        seq,
+        at,
+        actor.pk if actor is not None else None,
+        party.pk if party is not None else None,
+        action,
+        object_type,
+        str(object_id),
+        body.decode(),
+        leaf,
+        signature or "",
+    ]
+    return sequencing.insert_entry(conn, values, salts)
 
 
 def _check_party_signature(party, message: bytes, signature: str) -> None:

@@ -58,13 +58,39 @@ def _check(value: Any) -> None:
         raise _NotSimple
 
 
+def _fast(value: Any) -> Any:
+    """_plain and _check in one pass, exact types first: what the fast path writes, or
+    _NotSimple. (Half the CPU of the two walks; canonical_json runs twice in every action.)"""
+    t = type(value)
+    if t is str or t is bool or value is None:
+        return value
+    if t is int:
+        if -_INT_MAX <= value <= _INT_MAX:
+            return value
+        raise _NotSimple
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            if type(k) is not str:
+                k = str(k)
+            if not k.isascii() and max(k) > "\uffff":
+                raise _NotSimple
+            out[k] = _fast(v)
+        return out
+    if t is list or t is tuple:
+        return [_fast(v) for v in value]
+    if t is float:
+        raise _NotSimple
+    plain = _plain(value)  # dates, UUIDs, enums, subclasses: the two walks, as before
+    _check(plain)
+    return plain
+
+
 def canonical_json(value: Any) -> bytes:
-    plain = _plain(value)
     try:
-        _check(plain)
-        return _encode(plain).encode("utf-8")
+        return _encode(_fast(value)).encode("utf-8")
     except (_NotSimple, UnicodeEncodeError):
-        return rfc8785.dumps(plain)
+        return rfc8785.dumps(_plain(value))
 
 
 def canonical_json_reference(value: Any) -> bytes:

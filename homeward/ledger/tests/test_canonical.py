@@ -1,6 +1,7 @@
 """The fast canonical JSON writes exactly the bytes of the RFC 8785 reference implementation."""
 
 import datetime as dt
+import enum
 import uuid
 
 import pytest
@@ -9,6 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from homeward.ledger.canonical import canonical_json, canonical_json_reference
+
+
+class _Kind(enum.StrEnum):
+    A = "a-kind"
+
+
+class _Level(enum.IntEnum):
+    TWO = 2
+
+
+class _Dict(dict):
+    pass
+
 
 # Every code point but lone surrogates (which both refuse), keys included.
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
@@ -56,6 +70,10 @@ def test_the_fast_path_writes_the_bytes_of_the_reference(value):
         [],
         {},
         [True, False, None, {"": ""}],
+        # Subclasses of str, int and dict take the slower walk; the bytes are the same.
+        {"role": _Kind.A, "n": _Level.TWO, _Kind.A: [_Level.TWO, (True,)], "d": _Dict(x=1)},
+        {"deep": [[[{"k": [2**53, 1]}]]]},  # too big, deep inside: refused by both
+        {"deep": [{"f": (1, 2.5)}]},  # a float inside a tuple: the reference path
     ],
 )
 def test_the_awkward_cases_agree_with_the_reference(value):

@@ -193,7 +193,7 @@ def test_on_postgresql_an_append_is_a_statement_prepared_once_per_connection(wor
         1 / 0  # noqa: B018
     again = one(world, 3)
     assert _prepared_ledger_inserts() == 1
-    assert again.id > first.id
+    assert again.id > first.id and not again._state.adding  # as loaded from the database
     assert [e.object_id for e in Entry.objects.order_by("id")] == ["1", "3"]
     assert Salt.objects.filter(entry_id=again.id).count() == 1
 
@@ -201,11 +201,10 @@ def test_on_postgresql_an_append_is_a_statement_prepared_once_per_connection(wor
 def test_a_failing_prepared_insert_raises_djangos_error_and_rolls_the_action_back(world):
     from django.db import IntegrityError
 
-    one(world, 0, numbered=True)
-    clash = Entry(seq=0, at=timezone.now(), action="x", object_type="t", object_id="1")
-    clash.event, clash.leaf_hash, clash.signature = "{}", b"0" * 32, ""
     from homeward.ledger.sequencing import insert_entry
 
+    one(world, 0, numbered=True)
+    clash = [0, timezone.now(), None, None, "x", "t", "1", "{}", b"0" * 32, ""]  # seq 0 again
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_entry(transaction.get_connection(), clash, {"name": b"1" * 32})
     assert Entry.objects.count() == 1 and one(world, 2).id is not None
