@@ -1,5 +1,6 @@
 """The engine end to end on synthetic truth, the hard negatives, the index and the boundary."""
 
+import math
 import subprocess
 import sys
 
@@ -124,6 +125,39 @@ def test_birthplace_ranks_the_son_above_his_namesake():
     assert [m.right_id for m in found][:2] == ["son", "namesake"]
     assert "place: the same place in another language" in found[0].explanation
     assert "place: another place" in found[1].explanation
+
+
+def test_a_name_weighs_as_much_in_another_script_and_its_rarity_counts_in_full():
+    register = [
+        Person("r", "ПЕТРЕНКО", "ОЛЕКСАНДР"),
+        *[Person(f"p{i}", "ПЕТРЕНКО", "ІВАН") for i in range(9)],  # 10 % are Petrenkos
+        # 90 other surnames, each once
+        *[Person(f"o{a}{b}", f"ОНИЩ{a}{b}УК", "ІВАН") for a in "БВДЗКЛМНП" for b in "БВДЗКЛМНРТ"],
+    ]
+    rows = [features(p, i) for i, p in enumerate(register)]
+    tf = term_frequencies({"sn": [r["sn"] for r in rows], "gc": [r["gc"] for r in rows]})
+    scorer = Scorer(load_model(), tf)
+
+    def surname(left, right):
+        part = next(p for p in scorer.score(features(left, 900), right).parts)
+        return part.level, part.weight
+
+    same = surname(Person("a", "Петренко", "Олександр"), rows[0])
+    across = surname(Person("b", "Petrenko", "Oleksandr"), rows[0])
+    assert same[0] == "same spelling" and across[0] == "same across scripts"
+    assert same[1] == pytest.approx(across[1])
+    # the whole agreement's u against the name's share: m / 0.1, not a part of it
+    m = next(
+        lv["m_probability"]
+        for c in load_model()["comparisons"]
+        if c["output_column_name"] == "surname"
+        for lv in c["comparison_levels"]
+        if lv.get("label_for_charts") == "same name"
+    )
+    assert same[1] == pytest.approx(math.log2(m / 0.1))
+    assert register[10].family_name == "ОНИЩББУК"
+    rarer = surname(Person("c", "Онищббук", "Іван"), rows[10])
+    assert rarer[1] == pytest.approx(math.log2(m / 0.01))
 
 
 def test_dedupe_finds_the_same_person_twice():
