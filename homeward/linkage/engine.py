@@ -172,19 +172,27 @@ def _run(
               match_weight
             FROM {predictions.physical_name}
         """  # noqa: S608 (Splink's own table names)
+    # `evidence`: the sum of 2^weight over all of a record's candidates, not only the best K,
+    # which model.decide weighs the best ones against (see there).
     sql = f"""
-        SELECT a, b, match_weight FROM (
+        SELECT a, b, match_weight, evidence FROM (
           SELECT a, b, match_weight,
-                 row_number() OVER (PARTITION BY a ORDER BY match_weight DESC, b) AS rank
+                 row_number() OVER (PARTITION BY a ORDER BY match_weight DESC, b) AS rank,
+                 sum(power(2.0, match_weight)) OVER (PARTITION BY a) AS evidence
           FROM ({both_ways}) AS pairs
         ) AS ranked
         WHERE rank <= {int(candidates)}
         ORDER BY a, rank
     """  # noqa: S608 (K is an int)
     frame = linker.misc.query_sql(sql, output_type="pandas")
-    pairs = [(int(a), int(b), float(w)) for a, b, w in frame.itertuples(index=False, name=None)]
+    pairs = []
+    evidence: dict[int, float] = {}
+    for a, b, w, e in frame.itertuples(index=False, name=None):
+        pairs.append((int(a), int(b), float(w)))
+        evidence[int(a)] = float(e)
     final = linker.misc.save_model_to_json()
     final["_tf"] = tf
+    final["_evidence"] = evidence
     return pairs, final
 
 
@@ -218,7 +226,15 @@ def link(
     say(f"explaining {len(pairs):,} candidate pairs…")
     rows = {r["unique_id"]: r for r in left_rows}
     rows.update({r["unique_id"]: r for r in right_rows})
-    return decide(pairs, rows, Scorer(final, final.get("_tf")), threshold, one_sided=True)
+    return decide(
+        pairs,
+        rows,
+        Scorer(final, final.get("_tf")),
+        threshold,
+        one_sided=True,
+        register_size=len(right_rows),
+        evidence=final.get("_evidence"),
+    )
 
 
 def dedupe(

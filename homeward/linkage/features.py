@@ -6,6 +6,7 @@ inquiry, so that Splink's SQL and the index's Python see identical values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ COLUMNS = (
     "source_id",
     "sn",
     "sn_fine",
+    "snq",
     "sn1",
     "gn",
     "gc",
@@ -47,6 +49,7 @@ class Person:
     full_name: str = ""
     birth_date: BirthDate = BirthDate(None, None, None)
     birth_place: str = ""
+    sex: str = ""  # "M", "F" or "" as the list writes it (see record_sex)
 
     @classmethod
     def from_row(cls, row: Mapping[str, str], *, source_id: str | None = None) -> Person:
@@ -59,6 +62,7 @@ class Person:
             full_name=row.get("full_name") or "",
             birth_date=parse_birth_date(row.get("birth_date")),
             birth_place=row.get("birth_place") or "",
+            sex=row.get("sex") or "",
         )
 
     def parts(self) -> tuple[str, str, str]:
@@ -71,8 +75,28 @@ def _nz(value: str) -> str | None:
     return value or None
 
 
+_SEXES = {"m": "M", "ч": "M", "м": "M", "f": "F", "ж": "F", "w": "F"}
+_FEMININE_PATRONYMIC = re.compile(
+    r"(на|na|qizi|kizi|kyzy|кызы|қызы|кизи|қизи|гызы)$", re.IGNORECASE
+)
+
+
+def record_sex(person: Person, family: str, patronymic: str) -> str:
+    """ "M", "F" or "": as written (M/F, Ч/Ж, М/Ж), else as the patronymic's ending tells
+    (-івна, -овна, -ivna, qizi: a woman; -ович, -ич, o'g'li: a man), else a woman's surname
+    form (Петрова, Ковальська). Only a given name that both sexes bear (Женя) depends on it."""
+    written = _SEXES.get(person.sex.strip()[:1].lower(), "")
+    if written:
+        return written
+    toks = names.tokens(patronymic)
+    if toks and (names.is_patronymic(toks[-1]) or names.is_patronymic(patronymic.strip())):
+        return "F" if _FEMININE_PATRONYMIC.search(patronymic.strip()) else "M"
+    return "F" if family and names.is_feminine_surname(family) else ""
+
+
 def features(person: Person, unique_id: int) -> dict:
     family, given, patronymic = person.parts()
+    sex = record_sex(person, family, patronymic)
     sn = names.surname_key(family)
     gn = names.given_key(given)
     pn = names.patronymic_key(patronymic)
@@ -84,15 +108,16 @@ def features(person: Person, unique_id: int) -> dict:
         "source_id": person.source_id,
         "sn": _nz(sn),
         "sn_fine": _nz(names.surname_fine(family)),
+        "snq": _nz(names.surname_cyrillic_key(family)),
         "sn1": _nz(names.first_letter(sn)),
         "gn": _nz(gn),
-        "gc": _nz(names.given_class(gn)) if gn else None,
+        "gc": _nz(names.given_class(gn, sex)) if gn else None,
         "gn_fine": _nz(names.fine(names.tokens(given)[0])) if names.tokens(given) else None,
-        "gg": _nz(names.given_guess(gn)) if gn else None,
+        "gg": _nz(names.given_guess(gn, sex)) if gn else None,
         "snc": _nz(names.consonant_key(sn)),
         # the name parts as they would read if the list had put each in the other's column
         "xs": _nz(swapped_surname),
-        "xg": _nz(names.given_guess(swapped_given)) if swapped_given else None,
+        "xg": _nz(names.given_guess(swapped_given, sex)) if swapped_given else None,
         "pn": _nz(pn),
         "pc": _nz(names.patronymic_class(pn)) if pn else None,
         "byear": bd.year,
@@ -120,6 +145,7 @@ def as_arrow(rows: list[dict]):
                 for c in (
                     "sn",
                     "sn_fine",
+                    "snq",
                     "sn1",
                     "gn",
                     "gc",

@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS key (k TEXT NOT NULL, rec INTEGER NOT NULL, PRIMARY K
 # A key shared by more records than this is too common to narrow anything down: a search reads
 # the rest of its keys instead (a blocking rule is meant to be selective).
 MAX_BLOCK = 5000
+# A family's inquiry against the register: whether the person is held at all is unknown; even
+# odds (model.register_probability).
+SEARCH_HELD_SHARE = 0.5
 
 
 class SearchIndex:
@@ -50,6 +53,7 @@ class SearchIndex:
         self.model = json.loads(meta["model"]) if "model" in meta else None
         tf = json.loads(meta["tf"]) if "tf" in meta else {}
         self.scorer = Scorer(self.model, tf) if self.model else None
+        self.size = int(meta.get("size", 0))
 
     @classmethod
     def build(
@@ -136,7 +140,16 @@ class SearchIndex:
             if weight >= floor:
                 scored.append((-1, uid, weight))
         scored.sort(key=lambda p: -p[2])
-        return decide(scored[:limit], rows, self.scorer, threshold, one_sided=True)
+        return decide(
+            scored[:limit],
+            rows,
+            self.scorer,
+            threshold,
+            one_sided=True,
+            register_size=self.size,
+            evidence={-1: sum(2.0**w for _, _, w in scored)},
+            held=SEARCH_HELD_SHARE,
+        )
 
     def close(self) -> None:
         self.db.close()

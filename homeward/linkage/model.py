@@ -126,8 +126,11 @@ COMPARISONS: list[Comparison] = [
             Level("given and family names swapped", _SWAPPED_SQL, _swapped),
             Level(
                 "same name",
-                "l.sn = r.sn",
-                lambda a, b: _eq(a["sn"], b["sn"]),
+                "l.sn = r.sn AND (l.snq IS NULL OR r.snq IS NULL OR l.snq = r.snq)",
+                lambda a, b: (
+                    _eq(a["sn"], b["sn"])
+                    and (a["snq"] is None or b["snq"] is None or a["snq"] == b["snq"])
+                ),
                 tf="sn",
                 describe=_same_surname,
             ),
@@ -474,8 +477,37 @@ def probability_of(weight: float) -> float:
     return odds / (1 + odds)
 
 
+def _odds_bits(probability: float) -> float:
+    p = min(max(probability, 1e-15), 1 - 1e-15)
+    return math.log2(p / (1 - p))
+
+
 def weight_of(probability: float) -> float:
     return math.log2(probability / (1 - probability))
+
+
+def held_share(prior: float, register_size: int) -> float:
+    """The share of the records sought that the register holds, as the model's prior per pair
+    says (prior × register size), kept within [0.01, 0.95]."""
+    return min(max(prior * register_size, 0.01), 0.95)
+
+
+def register_probability(
+    weight: float, evidence: float, prior: float, register_size: int, held: float
+) -> float:
+    """The probability that this register record is the person sought, given every record of
+    the register and not this pair alone.
+
+    A pair's weight says how much likelier its agreement is for one person than for two, the
+    prior standing for everyone else the register might hold. But the register is in front of
+    us: its person is at most one of its records, and `evidence` (2^weight summed over every
+    candidate of the inquiry) says how many fit. With H0 "not held" (1 − held) and Hj "record j"
+    (held / N each), P(Hr) = c·2^w_r / ((1 − held) + c·Σj 2^w_j), c = held / (prior · N): the
+    only record that fits a name and a year is likelier the person than the pair alone says;
+    one of three that fit, less likely. Records outside the candidates add next to nothing to
+    the sum (they disagree on the names that blocking requires)."""
+    c = held / (prior * register_size)
+    return min(1.0, c * 2.0**weight / ((1 - held) + c * evidence))
 
 
 def decide(
@@ -485,21 +517,44 @@ def decide(
     threshold: float,
     *,
     one_sided: bool,
+    register_size: int | None = None,
+    evidence: Mapping[int, float] | None = None,
+    held: float | None = None,
 ) -> list[Match]:
     """Matches rows for scored pairs (left, right, weight). A pair is a `match` when its
     probability reaches the threshold, no compared part is outright different (twins share
     everything but the given name: a person decides), and, for one-sided linkage, it is its
     record's best candidate with the runner-up at least AMBIGUITY_MARGIN bits behind. Anything
-    else is `possible`, with the reason in the explanation."""
+    else is `possible`, with the reason in the explanation.
+
+    For one-sided linkage against a register of `register_size` records the probability is the
+    register's (register_probability), with `evidence` per left record (else the sum over the
+    pairs given) and `held` the share of records sought that it holds (else held_share of the
+    prior); for a dedupe it is the pair's."""
     by_left: dict[int, list[tuple[int, int, float]]] = {}
     for pair in pairs:
         by_left.setdefault(pair[0], []).append(pair)
+    n = register_size or 0
+    against_register = one_sided and n > 0
+    share = held if held is not None else held_share(scorer.prior, n)
     out: list[Match] = []
     for group in by_left.values():
         group.sort(key=lambda p: -p[2])
+        if against_register:
+            total = (evidence or {}).get(group[0][0]) or sum(2.0**w for _, _, w in group)
         for i, (a, b, weight) in enumerate(group):
             score = scorer.score(rows[a], rows[b])
             probability = probability_of(weight)
+            context = ""
+            if against_register:
+                pair_probability = probability
+                probability = register_probability(weight, total, scorer.prior, n, share)
+                shift = _odds_bits(probability) - _odds_bits(pair_probability)
+                context = (
+                    f"; register: no other record fits as well ({shift:+.1f})"
+                    if shift >= 0
+                    else f"; register: other records fit too ({shift:+.1f})"
+                )
             decision = "possible"
             note = ""
             if probability >= threshold:
@@ -518,7 +573,7 @@ def decide(
                     right_id=rows[b]["source_id"],
                     score=probability,
                     decision=decision,
-                    explanation=note + score.explanation(),
+                    explanation=note + score.explanation() + context,
                     weight=weight,
                 )
             )

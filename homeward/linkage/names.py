@@ -247,6 +247,31 @@ def place_key(text: str) -> str:
     return "".join(skeleton(t) for t in tokens(text))
 
 
+# Letters the skeleton joins because romanisations confuse them (ш/с, ж/з, ч/ц, х/г) are
+# distinct letters when both lists write Cyrillic: Шеменко and Семенко are two names.
+_CYRILLIC_DISTINCT = {"ш": "w", "щ": "w", "ж": "j", "ч": "q", "х": "x", "ҳ": "x"}
+
+
+@lru_cache(maxsize=262144)
+def surname_cyrillic_key(text: str) -> str:
+    """For a surname written in Cyrillic, its skeleton with those letters kept apart (Ukrainian
+    and Russian vowels still one, feminine forms masculine); "" for any other script."""
+    toks = tokens(text)
+    if not toks or not all(any(_is_cyrillic(c) for c in t) for t in toks):
+        return ""
+    out = []
+    for t in toks:
+        low = unicodedata.normalize("NFC", t.lower())
+        out.append("".join(_CYRILLIC_DISTINCT.get(c) or _CYRILLIC.get(c, "") for c in low))
+    key = _DOUBLE.sub(r"\1", "".join(out))
+    for fem, masc in _FEMININE:
+        if key.endswith(fem) and len(key) > len(fem) + 1:
+            return key[: -len(fem)] + masc
+    if len(key) > 4 and _FEMININE_INA.search(key):
+        return key[:-1]
+    return key
+
+
 def surname_fine(text: str) -> str:
     return "".join(fine(t) for t in tokens(text))
 
@@ -261,10 +286,26 @@ def _stem(key: str) -> str:
     return stem or key
 
 
-def _load_classes() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(skeleton → class, stem → class, class → sex) from data/given_names.txt. Lines that share
-    a form are one class (union–find), so the file may list a name twice."""
+def _load_classes() -> tuple[
+    dict[str, str], dict[str, str], dict[str, str], dict[tuple[str, str], str]
+]:
+    """(skeleton → class, stem → class, class → sex, (skeleton, sex) → class) from
+    data/given_names.txt. Lines of one sex that share a form are one class (union–find), so the
+    file may list a name twice. A form that names a man in one line and a woman in another
+    (Женя: Євген and Євгенія; Леня and Лена, one skeleton: Леонід and Олена) joins nothing: it
+    is in the last table only, and the record's sex decides it."""
     text = resources.files(__package__).joinpath("data/given_names.txt").read_text("utf-8")
+    lines: list[tuple[str, list[str]]] = []
+    sexes: dict[str, set[str]] = {}
+    for raw in text.splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        sex, *forms = raw.split()
+        keys = [k for k in (skeleton(f) for f in forms) if k]
+        lines.append((sex, keys))
+        for k in keys:
+            sexes.setdefault(k, set()).add(sex)
+    shared = {k for k, s in sexes.items() if len(s) > 1}
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -273,39 +314,49 @@ def _load_classes() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
             x = parent[x]
         return x
 
-    lines: list[tuple[str, list[str]]] = []
-    for raw in text.splitlines():
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        sex, *forms = raw.split()
-        keys = [k for k in (skeleton(f) for f in forms) if k]
-        lines.append((sex, keys))
-        for k in keys[1:]:
-            parent[find(k)] = find(keys[0])
-        find(keys[0])
-    members: dict[str, list[str]] = {}
-    for k in parent:
-        members.setdefault(find(k), []).append(k)
+    for _, keys in lines:
+        own = [k for k in keys if k not in shared]
+        if not own:
+            raise ValueError(f"given_names.txt: every form of {keys} also names the other sex")
+        for k in own[1:]:
+            parent[find(k)] = find(own[0])
+        find(own[0])
     # A class is named by its first-listed form (the Ukrainian one): stable and readable.
     name_of: dict[str, str] = {}
     sex_of: dict[str, str] = {}
+    by_sex: dict[tuple[str, str], str] = {}
     for sex, keys in lines:
-        root = find(keys[0])
+        root = find(next(k for k in keys if k not in shared))
         name_of.setdefault(root, keys[0])
         sex_of.setdefault(name_of[root], sex)
+        for k in keys:
+            if k in shared:
+                by_sex.setdefault((k, sex), name_of[root])
     of_key = {k: name_of[find(k)] for k in parent}
     of_stem: dict[str, str] = {}
     for k, cls in of_key.items():
         of_stem.setdefault(_stem(k), cls)
-    return of_key, of_stem, sex_of
+    return of_key, of_stem, sex_of, by_sex
 
 
-_CLASS_OF, _CLASS_OF_STEM, _SEX_OF = _load_classes()
+_CLASS_OF, _CLASS_OF_STEM, _SEX_OF, _CLASS_OF_BY_SEX = _load_classes()
+_SHARED = {k for k, _ in _CLASS_OF_BY_SEX}
 
 
-def given_class(key: str) -> str:
-    """The class of a given name's skeleton; the skeleton itself for a name not in the table."""
+def given_class(key: str, sex: str = "") -> str:
+    """The class of a given name's skeleton; the skeleton itself for a name not in the table, or
+    for one that names a man and a woman alike when `sex` ("M", "F") does not say which."""
+    if key in _SHARED:
+        # "?": not the other sex's class, whose name may be this very skeleton (Валерія's)
+        return _CLASS_OF_BY_SEX.get((key, sex.lower())) or f"{key}?"
     return _CLASS_OF.get(key, key)
+
+
+def is_feminine_surname(text: str) -> bool:
+    """-ова, -ева, -ська, -цька and their romanisations: a woman's form (-ина is left out:
+    Калина is a man's surname too)."""
+    key = "".join(skeleton(t) for t in tokens(text))
+    return any(key.endswith(fem) and len(key) > len(fem) + 1 for fem, _ in _FEMININE)
 
 
 def is_known_given(token: str) -> bool:
@@ -324,14 +375,14 @@ _DIMINUTIVE_ENDINGS = ("ocka", "ecka", "onka", "enka", "cik", "ik", "ek", "ok", 
 
 
 @lru_cache(maxsize=65536)
-def given_guess(key: str) -> str:
+def given_guess(key: str, sex: str = "") -> str:
     """The class of a given name's skeleton, guessing for a name the table does not list: a
     diminutive ending taken off ("igorcik" → Ігор, "olezik" → Олег), the start of exactly one
     class's names ("dim" of Дімка → Дмитро), or one slip of the pen in a name of five letters or
     more ("danlo" → Данило). The skeleton itself when no single class fits ("rus" could be Руслан
     or Рустам)."""
-    if not key or key in _CLASS_OF:
-        return given_class(key)
+    if not key or key in _CLASS_OF or key in _SHARED:
+        return given_class(key, sex)
     stems = [key] + [
         key[: -len(e)] for e in _DIMINUTIVE_ENDINGS if key.endswith(e) and len(key) - len(e) >= 3
     ]
@@ -342,16 +393,22 @@ def given_guess(key: str) -> str:
         # a stem only once an ending is off: "aleks" alone is Alex, Олександр or Олексій
         if i > 0 and s in _CLASS_OF_STEM:
             return _CLASS_OF_STEM[s]
+    # Guessing, only among the classes of the record's sex when it is known.
+    fits = (lambda c: _SEX_OF.get(c) == sex.lower()) if sex else (lambda c: True)
     for s in stems[1:] + stems[:1]:
         if len(s) >= 3:
-            found = {c for k, c in _CLASS_OF.items() if k.startswith(s)}
+            found = {c for k, c in _CLASS_OF.items() if k.startswith(s) and fits(c)}
             if len(found) == 1:
                 return found.pop()
-    if len(key) >= 5:
+    if len(key) >= 4:
+        # one slip in a name of five letters or more; a four-letter one only as a letter left
+        # out of a five-letter name (Анрій, Andiy, Сргій), others are names of their own
         found = {
             c
             for k, c in _CLASS_OF.items()
-            if abs(len(k) - len(key)) <= 1 and OSA.distance(k, key, score_cutoff=1) <= 1
+            if (len(k) == 5 if len(key) == 4 else abs(len(k) - len(key)) <= 1)
+            and OSA.distance(k, key, score_cutoff=1) <= 1
+            and fits(c)
         }
         if len(found) == 1:
             return found.pop()
