@@ -303,6 +303,9 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ),
     ("l.gg = r.gg AND l.pc = r.pc AND l.sn1 = r.sn1", ("gg", "pc", "sn1"), ("gg", "pc", "sn1")),
     ("l.bdate = r.bdate AND l.sn1 = r.sn1", ("bdate", "sn1"), ("bdate", "sn1")),
+    # no date, and a given name the table cannot place (Alex, a typo): the surname and the
+    # given name's first letter
+    ("l.sn = r.sn AND l.gn1 = r.gn1", ("sn", "gn1"), ("sn", "gn1")),
     # given and family names each in the other's column, on either side
     ("l.xs = r.sn AND l.xg = r.gg", ("xs", "xg"), ("sn", "gg")),
     ("l.sn = r.xs AND l.gg = r.xg", ("sn", "gg"), ("xs", "xg")),

@@ -18,6 +18,7 @@ o'g'li"/Алишерович → Alisher).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -229,6 +230,14 @@ def first_letter(key: str) -> str:
     return key[:1].translate(_FIRST_LETTER)
 
 
+# Given names: also Ukrainian О for Russian А (Олександр/Александр, Олексій/Алексей).
+_GIVEN_FIRST_LETTER = str.maketrans({"c": "s", "z": "s", "k": "g", "a": "o"})
+
+
+def given_first_letter(key: str) -> str:
+    return key[:1].translate(_GIVEN_FIRST_LETTER)
+
+
 _VOWELS = re.compile(r"[aeiou]")
 # Consonants that romanisations confuse: Latin c is ц in ISO 9 and к in the 2004 passport style
 # ("Covchenco"), German Ch is х ("Choschkan"), French ch is ш; s and z are one sound apart.
@@ -374,7 +383,35 @@ def given_key(text: str) -> str:
 _DIMINUTIVE_ENDINGS = ("ocka", "ecka", "onka", "enka", "cik", "ik", "ek", "ok", "ko", "ka", "us")
 
 
-@lru_cache(maxsize=65536)
+# Lookups for guessing, so that a guess is not a pass over the whole table: the listed
+# skeletons in order (those starting with a prefix are one run of them), and each skeleton under
+# itself and every form with one letter left out (two skeletons one slip apart share one).
+_SORTED_KEYS = sorted(_CLASS_OF)
+_BY_DELETION: dict[str, set[str]] = {}
+for _k in _CLASS_OF:
+    for _v in {_k, *(_k[:_i] + _k[_i + 1 :] for _i in range(len(_k)))}:
+        _BY_DELETION.setdefault(_v, set()).add(_k)
+
+
+def _classes_starting(prefix: str) -> set[str]:
+    found = set()
+    for k in _SORTED_KEYS[bisect.bisect_left(_SORTED_KEYS, prefix) :]:
+        if not k.startswith(prefix):
+            break
+        found.add(_CLASS_OF[k])
+    return found
+
+
+def _one_slip_from(key: str) -> set[str]:
+    """Listed skeletons that may be one substitution, insertion, deletion or transposition from
+    `key` (a superset: the caller checks the distance)."""
+    found: set[str] = set()
+    for v in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}:
+        found |= _BY_DELETION.get(v, set())
+    return found
+
+
+@lru_cache(maxsize=262144)
 def given_guess(key: str, sex: str = "") -> str:
     """The class of a given name's skeleton, guessing for a name the table does not list: a
     diminutive ending taken off ("igorcik" → Ігор, "olezik" → Олег), the start of exactly one
@@ -397,18 +434,18 @@ def given_guess(key: str, sex: str = "") -> str:
     fits = (lambda c: _SEX_OF.get(c) == sex.lower()) if sex else (lambda c: True)
     for s in stems[1:] + stems[:1]:
         if len(s) >= 3:
-            found = {c for k, c in _CLASS_OF.items() if k.startswith(s) and fits(c)}
+            found = {c for c in _classes_starting(s) if fits(c)}
             if len(found) == 1:
                 return found.pop()
     if len(key) >= 4:
         # one slip in a name of five letters or more; a four-letter one only as a letter left
         # out of a five-letter name (Анрій, Andiy, Сргій), others are names of their own
         found = {
-            c
-            for k, c in _CLASS_OF.items()
+            _CLASS_OF[k]
+            for k in _one_slip_from(key)
             if (len(k) == 5 if len(key) == 4 else abs(len(k) - len(key)) <= 1)
             and OSA.distance(k, key, score_cutoff=1) <= 1
-            and fits(c)
+            and fits(_CLASS_OF[k])
         }
         if len(found) == 1:
             return found.pop()

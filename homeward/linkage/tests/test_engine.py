@@ -191,6 +191,16 @@ def test_the_only_record_that_fits_is_likelier_than_its_pair_alone_says():
     assert all(m.decision == "possible" for m in both)
 
 
+def test_no_date_and_an_unplaceable_given_name_still_find_the_surname():
+    # "Alex" is Олександр's or Олексій's: no class to block on, no date: surname + first letter
+    register = [
+        Person("r", "ЛЕВИЦКИЙ", "АЛЕКСАНДР", "ВАСИЛЬЕВИЧ", birth_date=d("10.08.1977")),
+        Person("x", "ЛЕВИЦКИЙ", "ИГОРЬ", birth_date=d("1980")),
+    ]
+    found = engine.link([Person("q", "Levitskiy", "Alex")], register, train="none")
+    assert [m.right_id for m in found] == ["r"]
+
+
 def test_the_register_probability_is_bayes_over_the_candidates():
     # prior·N = held: a lone candidate's odds are its pair odds over (1 − held)
     prior, n, held = 1e-5, 50_000, 0.5
