@@ -30,6 +30,7 @@ COLUMNS = (
     "xg",
     "pn",
     "pc",
+    "pw",
     "byear",
     "bmonth",
     "bday",
@@ -122,6 +123,7 @@ def features(person: Person, unique_id: int) -> dict:
         "xg": _nz(names.given_guess(swapped_given, sex)) if swapped_given else None,
         "pn": _nz(pn),
         "pc": _nz(names.patronymic_class(pn)) if pn else None,
+        "pw": _nz(names.patronymic_written(patronymic)) if pn else None,
         "byear": bd.year,
         "bmonth": bd.month,
         "bday": bd.day,
@@ -159,6 +161,7 @@ def as_arrow(rows: list[dict]):
                     "xg",
                     "pn",
                     "pc",
+                    "pw",
                 )
             ),
             *((c, pa.int32()) for c in ("byear", "bmonth", "bday", "bdate")),

@@ -195,6 +195,18 @@ COMPARISONS: list[Comparison] = [
                 "levenshtein(l.pn, r.pn) <= 1",
                 lambda a, b: _lev(a["pn"], b["pn"], 1),
             ),
+            # a slip in the ending (Ивановчи, Васильавич, Leonidovyhc) or two in the whole word
+            Level(
+                "a slip of the pen",
+                "length(l.pw) >= 6 AND length(r.pw) >= 6 AND levenshtein(l.pw, r.pw) <= 2",
+                lambda a, b: (
+                    isinstance(a["pw"], str)
+                    and isinstance(b["pw"], str)
+                    and len(a["pw"]) >= 6
+                    and len(b["pw"]) >= 6
+                    and _lev(a["pw"], b["pw"], 2)
+                ),
+            ),
             Level("different", "ELSE", lambda a, b: True),
         ],
     ),

@@ -511,6 +511,12 @@ def patronymic_key(text: str) -> str:
     return _stem(key)
 
 
+def patronymic_written(text: str) -> str:
+    """The patronymic's skeleton as written, ending and all ("Ивановчи" → "ivanovci"): for a
+    slip the ending rules cannot read past."""
+    return "".join(skeleton(t) for t in tokens(text) if not _CENTRAL_ASIAN_WORDS.match(t))
+
+
 def patronymic_class(stem: str) -> str:
     """The class of the father's name behind a patronymic stem; the stem itself if unknown."""
     return _CLASS_OF_STEM.get(stem, stem)

@@ -36,7 +36,7 @@ STARTING_VALUES: dict[str, list[tuple[float, float] | None]] = {
         (0.03, 0.02),
         (0.04, 0.93499),
     ],
-    "patronymic": [None, (0.85, 0.03), (0.07, 0.02), (0.08, 0.95)],
+    "patronymic": [None, (0.85, 0.03), (0.07, 0.02), (0.03, 0.005), (0.05, 0.945)],
     "birth": [
         None,
         (0.6, 0.0001),

@@ -124,6 +124,34 @@ def test_a_given_name_both_sexes_bear_is_read_by_the_record_sex(row, cls):
     assert features(Person.from_row(row), 0)["gc"] == cls
 
 
+def _patronymic_level(a: str, b: str) -> str:
+    from homeward.linkage.model import COMPARISONS
+
+    fa = features(Person("a", "Петренко", "Іван", a), 0)
+    fb = features(Person("b", "Петренко", "Іван", b), 1)
+    levels = next(c for c in COMPARISONS if c.name == "patronymic").levels
+    return next(lv.label for lv in levels if lv.test(fa, fb))
+
+
+@pytest.mark.parametrize(
+    "written,listed",
+    [
+        ("Ивановчи", "Иванович"),
+        ("Васильавич", "Васильевич"),
+        ("Leonidovyhc", "Леонидович"),
+        ("Вкіторович", "ВИКТОРОВИЧ"),
+        ("Olecsandrovych", "АЛЕКСАНДРОВИЧ"),
+    ],
+)
+def test_a_slip_in_a_patronymic_is_not_a_different_father(written, listed):
+    assert _patronymic_level(written, listed) != "different"
+
+
+@pytest.mark.parametrize("a,b", [("Іванович", "Петрович"), ("Олегович", "Ігорович")])
+def test_different_fathers_stay_different(a, b):
+    assert _patronymic_level(a, b) == "different"
+
+
 SAME_FATHER = [
     ["Іванович", "Иванович", "Ivanovych", "Ivanovich", "Іванівна", "Ивановна", "Ivanivna"],
     ["Сергійович", "Сергеевич", "Serhiiovych", "Sergeevich", "Сергіївна", "Сергеевна"],
