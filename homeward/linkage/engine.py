@@ -93,7 +93,7 @@ def _register_tf(linker, db_api, tf: dict[str, dict[str, float]], engine: str) -
         linker.table_management.register_term_frequency_lookup(sdf, col)
 
 
-def _train(linker, train: str, progress: Progress) -> None:
+def _train(linker, train: str, progress: Progress, default_prior: float) -> None:
     if train == "none":
         return
     progress("training: the prior from near-certain pairs…")
@@ -101,6 +101,10 @@ def _train(linker, train: str, progress: Progress) -> None:
         ["l.sn = r.sn AND l.gc = r.gc AND l.bdate = r.bdate"], recall=0.6
     )
     prior = linker._settings_obj._probability_two_random_records_match
+    if not 0 < prior < 1:
+        # No near-certain pair (a short list, or no full dates): nothing to estimate from.
+        progress("training: no near-certain pairs to estimate the prior from; the default instead")
+        prior = linker._settings_obj._probability_two_random_records_match = default_prior
     progress(f"training: prior {prior:.3g} per pair; u by random sampling…")
     linker.training.estimate_u_using_random_sampling(max_pairs=3e6, seed=7)
     if train == "em":
@@ -138,12 +142,13 @@ def _run(
     trained = model or model_mod.shipped_model()
     db_api = _db_api(engine, spark)
     left = _register(db_api, left_rows, "homeward_left", engine)
+    # Without estimating it from the data: half the records sought are held (a link), or one
+    # record in twenty is a second record of someone (a dedupe).
+    n = len(left_rows) if dedupe else len(right_rows or ())
+    default_prior = (0.1 if dedupe else 0.5) / max(n, 2)
     if train == "none":
-        # Without estimating it from the data: half the records sought are held (a link), or
-        # one record in twenty is a second record of someone (a dedupe).
-        n = len(left_rows) if dedupe else len(right_rows or ())
         trained = dict(trained)
-        trained["probability_two_random_records_match"] = (0.1 if dedupe else 0.5) / max(n, 2)
+        trained["probability_two_random_records_match"] = default_prior
     if dedupe:
         linker = Linker(left, _settings_with(trained, "dedupe_only"), log_level=None)
         tf = term_frequencies({c: [r[c] for r in left_rows] for c in TF_COLUMNS})
@@ -153,7 +158,7 @@ def _run(
         linker = Linker([left, right], _settings_with(trained, "link_only"), log_level=None)
         tf = term_frequencies({c: [r[c] for r in right_rows] for c in TF_COLUMNS})
     _register_tf(linker, db_api, tf, engine)
-    _train(linker, train, progress)
+    _train(linker, train, progress, default_prior)
     progress("scoring candidate pairs…")
     floor = model_mod.weight_of(FLOOR_PROBABILITY)
     predictions = linker.inference.predict(threshold_match_weight=floor)

@@ -315,6 +315,8 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ),
     ("l.gg = r.gg AND l.pc = r.pc AND l.sn1 = r.sn1", ("gg", "pc", "sn1"), ("gg", "pc", "sn1")),
     ("l.bdate = r.bdate AND l.sn1 = r.sn1", ("bdate", "sn1"), ("bdate", "sn1")),
+    # a surname mistyped or romanised past recognition (J for Ж): the whole date and the name
+    ("l.bdate = r.bdate AND l.gg = r.gg", ("bdate", "gg"), ("bdate", "gg")),
     # no date, and a given name the table cannot place (Alex, a typo): the surname and the
     # given name's first letter
     ("l.sn = r.sn AND l.gn1 = r.gn1", ("sn", "gn1"), ("sn", "gn1")),

@@ -201,6 +201,25 @@ def test_no_date_and_an_unplaceable_given_name_still_find_the_surname():
     assert [m.right_id for m in found] == ["r"]
 
 
+def test_a_short_list_with_nothing_to_estimate_the_prior_from_still_links():
+    # no pair agrees on surname, given name and full date: the prior cannot be estimated
+    found = engine.link(
+        [Person("q", "Петренко", "Олександр", birth_date=d("1994"))],
+        [Person("r", "ПЕТРЕНКО", "АЛЕКСАНДР", birth_date=d("12.03.1994"))],
+    )
+    assert [m.right_id for m in found] == ["r"]
+
+
+def test_a_surname_past_recognition_is_found_by_the_date_and_the_name():
+    # French and the 2004 passport style write Ж as J: no surname key agrees with ЖЕЗЬМУН
+    register = [
+        Person("r", "ЖЕЗЬМУН", "ДАНИИЛ", "ЗАХАРОВИЧ", birth_date=d("30.11.1977")),
+        Person("x", "ЖЕЗЬМУН", "ДАНИИЛ", "ЗАХАРОВИЧ", birth_date=d("30.11.1978")),
+    ]
+    found = engine.link([Person("q", "Jezmoun", "Danylo", birth_date=d("1977-11-30"))], register)
+    assert [m.right_id for m in found] == ["r"]
+
+
 def test_the_register_probability_is_bayes_over_the_candidates():
     # prior·N = held: a lone candidate's odds are its pair odds over (1 − held)
     prior, n, held = 1e-5, 50_000, 0.5
