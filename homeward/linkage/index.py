@@ -136,7 +136,7 @@ class SearchIndex:
         for uid, row in rows.items():
             if uid == -1:
                 continue
-            weight = self.scorer.score(query, row).weight
+            weight = self.scorer.weight(query, row)
             if weight >= floor:
                 scored.append((-1, uid, weight))
         scored.sort(key=lambda p: -p[2])

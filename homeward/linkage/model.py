@@ -456,6 +456,31 @@ class Scorer:
                     ],
                 )
             )
+        # per comparison: (test, log2(m/u) or 0, tf column, u) for each level, as score() weighs
+        self._weights = [
+            [
+                (
+                    lv.test,
+                    math.log2(m / u) if not lv.null and m is not None and u is not None else 0.0,
+                    lv.tf if not lv.null and m is not None and u is not None else None,
+                    u if u is not None else 1.0,
+                )
+                for lv, m, u in levels
+            ]
+            for _, levels in self.levels
+        ]
+
+    def weight(self, left: Row, right: Row) -> float:
+        """score(left, right).weight without the explanation: for ranking many candidates."""
+        total = self.prior_weight
+        for levels in self._weights:
+            for test, weight, tf, u in levels:
+                if test(left, right):
+                    total += weight
+                    if tf:
+                        total += self._tf_weight(tf, left, right, u)
+                    break
+        return total
 
     def score(self, left: Row, right: Row) -> Score:
         total = self.prior_weight

@@ -265,6 +265,18 @@ def test_search_index_agrees_with_the_batch_run(tmp_path, dataset):
     assert found / findable >= 0.9  # 169/182 measured on the current generator
 
 
+def test_the_fast_weight_is_the_explained_weight(dataset):
+    rows = [features(Person.from_row(r), i) for i, r in enumerate(dataset.register)]
+    by_id = {r["source_id"]: r for r in rows}
+    scorer = Scorer(load_model(), term_frequencies({c: [r[c] for r in rows] for c in ("sn", "gc")}))
+    for i, r in enumerate(dataset.inquiries[:300]):
+        query = features(Person.from_row(r), -1)
+        others = [rows[(i * 37 + k) % len(rows)] for k in range(3)]
+        truth = dataset.truth[r["id"]]
+        for right in ([by_id[truth]] if truth else []) + others:
+            assert scorer.weight(query, right) == pytest.approx(scorer.score(query, right).weight)
+
+
 def test_search_reads_only_candidates(tmp_path):
     index = SearchIndex.build(REGISTER, tmp_path / "i.sqlite3")
     reads = []
