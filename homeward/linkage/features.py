@@ -140,32 +140,9 @@ def as_arrow(rows: list[dict]):
     """Columns as a pyarrow table with explicit types (an all-null column still has a type)."""
     import pyarrow as pa
 
-    schema = pa.schema(
-        [
-            ("unique_id", pa.int64()),
-            ("source_id", pa.string()),
-            *(
-                (c, pa.string())
-                for c in (
-                    "sn",
-                    "sn_fine",
-                    "snq",
-                    "sn1",
-                    "gn",
-                    "gn1",
-                    "gc",
-                    "gn_fine",
-                    "gg",
-                    "snc",
-                    "xs",
-                    "xg",
-                    "pn",
-                    "pc",
-                    "pw",
-                )
-            ),
-            *((c, pa.int32()) for c in ("byear", "bmonth", "bday", "bdate")),
-            ("bp", pa.string()),
-        ]
-    )
+    ints = {
+        "unique_id": pa.int64(),
+        **{c: pa.int32() for c in ("byear", "bmonth", "bday", "bdate")},
+    }
+    schema = pa.schema([(c, ints.get(c, pa.string())) for c in COLUMNS])
     return pa.Table.from_pydict({c: [r[c] for r in rows] for c in COLUMNS}, schema=schema)

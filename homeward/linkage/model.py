@@ -83,6 +83,14 @@ def _year_apart(a: Row, b: Row) -> bool:
     )
 
 
+def _days_apart(days: int) -> Callable[[Row, Row], bool]:
+    def test(a: Row, b: Row) -> bool:
+        x, y = a["bdate"], b["bdate"]
+        return x is not None and y is not None and abs(x - y) <= days  # type: ignore[operator]
+
+    return test
+
+
 def _swapped(a: Row, b: Row) -> bool:
     return (_eq(a["xs"], b["sn"]) and _eq(a["xg"], b["gg"])) or (
         _eq(a["sn"], b["xs"]) and _eq(a["gg"], b["xg"])
@@ -241,24 +249,8 @@ COMPARISONS: list[Comparison] = [
                     and _eq(a["bday"], b["bmonth"])
                 ),
             ),
-            Level(
-                "a day apart",
-                "abs(l.bdate - r.bdate) <= 1",
-                lambda a, b: (
-                    a["bdate"] is not None
-                    and b["bdate"] is not None
-                    and abs(a["bdate"] - b["bdate"]) <= 1  # type: ignore[operator]
-                ),
-            ),
-            Level(
-                "two or three days apart",
-                "abs(l.bdate - r.bdate) <= 3",
-                lambda a, b: (
-                    a["bdate"] is not None
-                    and b["bdate"] is not None
-                    and abs(a["bdate"] - b["bdate"]) <= 3  # type: ignore[operator]
-                ),
-            ),
+            Level("a day apart", "abs(l.bdate - r.bdate) <= 1", _days_apart(1)),
+            Level("two or three days apart", "abs(l.bdate - r.bdate) <= 3", _days_apart(3)),
             Level(
                 "a year apart, same day and month",
                 "abs(l.byear - r.byear) = 1 AND l.bmonth = r.bmonth AND l.bday = r.bday",

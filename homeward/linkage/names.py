@@ -212,7 +212,10 @@ _FEMININE_INA = re.compile(r"(?<=[^aeiou])ina$")
 @lru_cache(maxsize=262144)
 def surname_key(text: str) -> str:
     """The skeleton of a whole surname (hyphens and spaces joined), in its masculine form."""
-    key = "".join(skeleton(t) for t in tokens(text))
+    return _masculine("".join(skeleton(t) for t in tokens(text)))
+
+
+def _masculine(key: str) -> str:
     for fem, masc in _FEMININE:
         if key.endswith(fem) and len(key) > len(fem) + 1:
             return key[: -len(fem)] + masc
@@ -272,13 +275,7 @@ def surname_cyrillic_key(text: str) -> str:
     for t in toks:
         low = unicodedata.normalize("NFC", t.lower())
         out.append("".join(_CYRILLIC_DISTINCT.get(c) or _CYRILLIC.get(c, "") for c in low))
-    key = _DOUBLE.sub(r"\1", "".join(out))
-    for fem, masc in _FEMININE:
-        if key.endswith(fem) and len(key) > len(fem) + 1:
-            return key[: -len(fem)] + masc
-    if len(key) > 4 and _FEMININE_INA.search(key):
-        return key[:-1]
-    return key
+    return _masculine(_DOUBLE.sub(r"\1", "".join(out)))
 
 
 def surname_fine(text: str) -> str:
