@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TABLE = "bench_bare_tx"
 
@@ -33,7 +34,8 @@ def _work(statement: str, count: int, go) -> None:
     connections.close_all()
 
 
-def run(statement: str, n: int, writers: int) -> float:
+def run(statement: str, n: int, writers: int) -> tuple[float, str]:
+    import cpu
     from django.db import connections
 
     connections.close_all()  # each process opens its own connection
@@ -44,11 +46,13 @@ def run(statement: str, n: int, writers: int) -> float:
     for p in procs:
         p.start()
     time.sleep(1)
+    before = cpu.snapshot()
     t = time.perf_counter()
     go.set()
     for p in procs:
         p.join()
-    return n / (time.perf_counter() - t)
+    seconds = time.perf_counter() - t
+    return n / seconds, cpu.per_transaction(before, cpu.snapshot(), n, seconds)
 
 
 def main() -> None:
@@ -74,8 +78,9 @@ def main() -> None:
             ("SELECT 1", "SELECT 1"),
             ("one-row INSERT, primary key only", f"INSERT INTO {TABLE} (v) VALUES (%s)"),  # noqa: S608
         ):
-            rate = run(statement, args.n, args.writers)
+            rate, spent = run(statement, args.n, args.writers)
             print(f"- {label}: {args.n:,} transactions by {args.writers} processes: {rate:,.0f}/s")
+            print(f"  {spent}")
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")

@@ -19,7 +19,6 @@ import argparse
 import os
 import platform
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def setup(database_url: str | None) -> None:
@@ -85,19 +85,10 @@ def _sequencer(every: float, stop) -> None:
     connections.close_all()
 
 
-def _machine_busy() -> tuple[int, int] | None:
-    """(busy, total) clock ticks of the whole machine so far, from /proc/stat (Linux)."""
-    try:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    except (OSError, ValueError):
-        return None
-    idle = fields[3] + fields[4]
-    return sum(fields[:8]) - idle, sum(fields[:8])
-
-
 def appends(n: int, writers: int, seal_every: float) -> None:
     import multiprocessing
 
+    import cpu
     from django.db import connections
 
     from homeward.accounts.actions import create_party, create_user
@@ -126,18 +117,17 @@ def appends(n: int, writers: int, seal_every: float) -> None:
     load = os.getloadavg()[0]
     if sequencer is not None:
         sequencer.start()
-    busy0, cpu0 = _machine_busy(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = cpu.snapshot()
     t = time.perf_counter()
     go.set()
     for p in procs:
         p.join()
     append_s = time.perf_counter() - t
-    busy1 = _machine_busy()
     stop.set()
     if sequencer is not None:
         sequencer.join()
-    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    client_us = (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) / n * 1e6
+    # The sequencer's last run included: its work is part of what the appends cost.
+    spent = cpu.per_transaction(before, cpu.snapshot(), n, time.perf_counter() - t)
     assert all(p.exitcode == 0 for p in procs), "a writer failed"
     backlog = Entry.objects.filter(seq__isnull=True).count()
     t = time.perf_counter()
@@ -157,13 +147,7 @@ def appends(n: int, writers: int, seal_every: float) -> None:
         + f": {append_s:.2f} s = **{n / append_s:,.0f} entries/s** (target ≥ 2,000/s); "
         f"load average {load:.2f} at the start"
     )
-    if busy0 is not None and busy1 is not None:
-        ticks = (busy1[0] - busy0[0]) / ((busy1[1] - busy0[1]) or 1)
-        print(
-            f"- CPU: the benchmark's own processes (writers and sequencer, not the database "
-            f"server) {client_us:,.0f} µs per append; all {os.cpu_count()} cores "
-            f"{100 * ticks:.0f}% busy during the appends (whoever used them)"
-        )
+    print(f"- {spent} (the database server is on the same cores)")
     print(
         f"- then sealing the {backlog:,} still pending (numbering them, storing subtree hashes) "
         f"and signing a checkpoint: {seal_s:.2f} s"

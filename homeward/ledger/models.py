@@ -33,11 +33,30 @@ class Entry(models.Model):
         null=True, blank=True, unique=True, help_text="Position in the log; null while pending"
     )
     at = models.DateTimeField()
+    # No database constraint and no index on actor and party. A foreign key makes every action's
+    # commit take a share lock on the acting user's and party's rows, and concurrent actions of
+    # one party all lock the same party row (PostgreSQL then creates a multixact per commit):
+    # that cost 20-25 % of the append rate (benchmarks/ledger/RESULTS.md). Django's PROTECT
+    # still refuses to delete a user or party the log names (test_ledger), users are deactivated
+    # rather than deleted, and the event itself carries the actor's uuid and the party's code.
+    # No query looks entries up by actor or party; the object index serves the ones that exist.
     actor = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     party = models.ForeignKey(
-        "accounts.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.Party",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=40)
@@ -162,7 +181,8 @@ class Salt(models.Model):
     unlinkable to the person.
     """
 
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="salts")
+    # Indexed by the unique constraint below, whose first column it is.
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="salts", db_index=False)
     field = models.CharField(max_length=60)
     salt = models.BinaryField(max_length=32, null=True)
     erased_at = models.DateTimeField(null=True, blank=True)

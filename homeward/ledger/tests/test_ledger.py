@@ -55,6 +55,26 @@ def test_appends_outside_a_transaction_are_refused(transactional_db, world):
         append(actor=world.caseworker, action="x", object_type="t", object_id=1)
 
 
+def test_a_user_or_party_the_log_names_cannot_be_deleted(log):
+    # The log's references to users and parties carry no database constraint (an action's commit
+    # would lock their rows); Django's PROTECT is what keeps them.
+    from django.db.models import ProtectedError
+
+    from homeward.accounts.actions import create_party
+    from homeward.accounts.models import PartyKind
+
+    with pytest.raises(ProtectedError) as refused:
+        log.caseworker.delete()
+    assert any(isinstance(o, Entry) for o in refused.value.protected_objects)
+    # A party no user belongs to, named only by the log.
+    observer = create_party(actor=None, code="OB", name="Observer", kind=PartyKind.INTERMEDIARY)
+    with transaction.atomic():
+        entry = append(actor=None, party=observer, action="t", object_type="t", object_id=1)
+    with pytest.raises(ProtectedError) as refused:
+        observer.delete()
+    assert [o.pk for o in refused.value.protected_objects] == [entry.pk]
+
+
 def test_personal_data_enters_the_log_only_as_a_commitment(log):
     entry = Entry.objects.get(seq=3)
     assert "Person 3" not in entry.event
