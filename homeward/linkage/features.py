@@ -69,7 +69,8 @@ class Person:
 
     def parts(self) -> tuple[str, str, str]:
         if self.family_name.strip() or self.given_name.strip():
-            return self.family_name, self.given_name, self.patronymic
+            family, given = names.unswap_columns(self.family_name, self.given_name)
+            return family, given, self.patronymic
         return names.split_full_name(self.full_name)
 
 

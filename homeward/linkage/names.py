@@ -472,7 +472,7 @@ _PATRONYMIC_ENDINGS = (
     "kizi",
 )
 _CENTRAL_ASIAN_WORDS = re.compile(
-    r"^(o['’ʼ`]?g['’ʼ`]?li|ug[h]?li|o[gğ]lu|ogly|оглы|угли|ўғли|uly|ulı|улы|ұлы|qizi|kizi|kyzy|кызы|қызы|кизи|қизи|гызы)$",
+    r"^(o['’ʼ`]?g['’ʼ`]?li|ug[h]?li|o[gğ]lu|ogly|оглы|угли|ўғли|uly|ulı|улы|ұлы|uulu|уулу|uhli|углі|qizi|kizi|kyzy|кызы|қызы|кизи|қизи|гызы)$",
     re.IGNORECASE,
 )
 _PATRONYMIC_SUFFIX = re.compile(
@@ -525,10 +525,12 @@ def patronymic_class(stem: str) -> str:
 def split_full_name(full: str) -> tuple[str, str, str]:
     """(family, given, patronymic) from a full name in any order and script.
 
-    Decided, in order, by: a patronymic ending (or o'g'li/qizi after the father's name), which
-    follows the given name; a token in capitals among mixed case (the surname, as clerks write
-    it); a token that is a known given name while another is not; and failing all, the order each
-    side's lists use (Cyrillic surname first, Latin given name first)."""
+    "Alisher o'g'li" (or уулу, qizi…) after the father's name is the patronymic, kept whole.
+    Otherwise each way of reading the name is weighed by what its tokens look like in the role
+    it gives them (`_role_evidence`): a patronymic's ending and a known father's name in it, a
+    known or guessable given name, a token in capitals among mixed case or a surname's ending;
+    a patronymic follows the given name. Only when nothing tells the readings apart does the
+    order each side's lists use decide (Cyrillic surname first, Latin given name first)."""
     parts = full.replace(",", " ").split()
     if not parts:
         return "", "", ""
@@ -541,9 +543,20 @@ def split_full_name(full: str) -> tuple[str, str, str]:
             return family, given, patronymic
     if len(parts) == 1:
         return parts[0], "", ""
-    pat = [i for i, p in enumerate(parts) if _PATRONYMIC_SUFFIX.search(p)]
+    mixed = any(not p.isupper() for p in parts)
+    if len(parts) == 3:
+        a, b, c = parts
+        fgp = _surname_evidence(a, mixed) + _given_evidence(b) + _patronymic_evidence(c)
+        gpf = _given_evidence(a) + _patronymic_evidence(b) + _surname_evidence(c, mixed)
+        if _patronymic_evidence(b) or _patronymic_evidence(c):
+            if gpf > fgp or (gpf == fgp and not _patronymic_evidence(c)):
+                return c, a, b
+            return a, b, c
+        if fgp != gpf:  # a patronymic with a slip no ending fits (Васильавич): the other names
+            return (a, b, c) if fgp > gpf else (c, a, b)
+    pat = [i for i, p in enumerate(parts) if _patronymic_evidence(p)]
     if len(parts) >= 3 and pat:
-        i = pat[-1]
+        i = max(pat, key=lambda k: (_patronymic_evidence(parts[k]), k))
         if i >= 1:
             # given name just before the patronymic; the surname is whatever is left
             given = parts[i - 1]
@@ -557,24 +570,71 @@ def split_full_name(full: str) -> tuple[str, str, str]:
         if len(upper) == 1:
             rest = [p for j, p in enumerate(parts) if j != upper[0]]
             return parts[upper[0]], rest[0], " ".join(rest[1:])
-        return _order_two(parts[0], parts[-1], " ".join(parts[1:-1]))
-    return _order_two(parts[0], parts[1], "")
+        return _order_two(parts[0], parts[-1], " ".join(parts[1:-1]), mixed)
+    return _order_two(parts[0], parts[1], "", mixed)
 
 
-def _order_two(a: str, b: str, middle: str) -> tuple[str, str, str]:
-    """Which of two tokens is the surname: capitals, then the given-name table, then script."""
-    if a.isupper() and not b.isupper():
-        return a, b, middle
-    if b.isupper() and not a.isupper():
-        return b, a, middle
-    known_a, known_b = is_known_given(a), is_known_given(b)
-    if known_a and not known_b:
-        return b, a, middle
-    if known_b and not known_a:
-        return a, b, middle
+def _order_two(a: str, b: str, middle: str, mixed: bool) -> tuple[str, str, str]:
+    """Which of two tokens is the surname: the evidence of each reading, then the script."""
+    ab = _surname_evidence(a, mixed) + _given_evidence(b)
+    ba = _surname_evidence(b, mixed) + _given_evidence(a)
+    if ab != ba:
+        return (a, b, middle) if ab > ba else (b, a, middle)
     if detect_script(a) == "latin":
         return b, a, middle
     return a, b, middle
+
+
+def unswap_columns(family: str, given: str) -> tuple[str, str]:
+    """A list's surname and given-name columns, put back when a clerk swapped them: only when
+    the other reading is clearly better (by 2: "Олександр" in the surname column and
+    "Петренко" in the given name's), so a surname that is also a given name (Мартин, Максим)
+    stays where it was written."""
+    if not family.strip() or not given.strip():
+        return family, given
+    mixed = not (family.isupper() and given.isupper())
+    written = _surname_evidence(family, mixed) + _given_evidence(given)
+    other = _surname_evidence(given, mixed) + _given_evidence(family)
+    return (given, family) if other - written >= 2 else (family, given)
+
+
+# Surname endings, on skeletons: -енко, -ук/-чук, -ак/-як, -ський/-ська, -цький, -ов/-ев/-ова,
+# -ин/-ін, -ич (Балинич), -ник, -ець. Many given names end so too (Костянтин, Сашко): a name the
+# table knows weighs more as a given name than an ending does as a surname.
+_SURNAME_ENDINGS = re.compile(r"(enko|ko|uk|ak|ski|ska|cki|cka|ov|ev|ova|eva|in|ina|ic|nik|ec)$")
+
+
+def _surname_evidence(token: str, mixed: bool) -> int:
+    if mixed and token.isupper() and len(token) > 1:
+        return 3  # clerks write the surname in capitals
+    return 1 if _SURNAME_ENDINGS.search(skeleton(token)) else 0
+
+
+def _given_evidence(token: str) -> int:
+    key = skeleton(token)
+    if key in _CLASS_OF or key in _SHARED:
+        return 2
+    guess = given_guess(key)
+    return 1 if guess != key and len(key) >= 3 else 0
+
+
+_STRONG_PATRONYMIC = ("ovic", "evic", "ivna", "ovna", "evna", "icna", "ugli", "ogli", "uli", "kizi")
+
+
+def _patronymic_evidence(token: str) -> int:
+    """How surely a token is a patronymic, read on its skeleton: 3, a patronymic's ending on a
+    known father's name (Юрійович, Ілліч, Serhiyvna); 2, the ending of -ович/-івна/-uly on a
+    name the table does not know, or -ович with a slip (Ивановч, Petroivch); 0, only -ич on an
+    unknown name, which ends many surnames (Балинич, Тикрупич)."""
+    key = skeleton(token)
+    known = patronymic_key(token) in _CLASS_OF_STEM
+    if any(key.endswith(e) and len(key) > len(e) + 1 for e in _STRONG_PATRONYMIC):
+        return 3 if known else 2
+    if key.endswith("ic") and len(key) > 3:
+        return 3 if known else 0
+    if key.endswith(("vc", "vic")) and len(key) > 4:
+        return 2
+    return 0
 
 
 def sex_of_given(key: str) -> str:

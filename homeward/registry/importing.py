@@ -20,7 +20,8 @@ from homeward.accounts.models import Party, PartyKind, Role, User
 from homeward.ledger.actions import append
 from homeward.lib.dates import PartialDate
 from homeward.lib.errors import Forbidden, ValidationFailed
-from homeward.lib.personlist import PersonListError, read_rows, split_full_name
+from homeward.lib.personlist import PersonListError, read_rows
+from homeward.linkage.names import split_full_name
 
 from .actions import register_persons
 from .models import (

@@ -188,6 +188,26 @@ FULL_NAMES = [
     ("Каримов Бахтиёр Алишерович", ("Каримов", "Бахтиёр", "Алишерович")),
     ("Bakhtiyor Alisher o'g'li Karimov", ("Karimov", "Bakhtiyor", "Alisher o'g'li")),
     ("Ковальська Ганна Петрівна", ("Ковальська", "Ганна", "Петрівна")),
+    # a surname in -ич is not a patronymic unless a father's name is in it
+    ("Діма Юрійович Балинич", ("Балинич", "Діма", "Юрійович")),
+    ("Дмитро Антонович ТИКРУПИЧ", ("ТИКРУПИЧ", "Дмитро", "Антонович")),
+    ("Medvediev Oleksandr Illich", ("Medvediev", "Oleksandr", "Illich")),
+    ("Даснів Анатолій Ілліч", ("Даснів", "Анатолій", "Ілліч")),
+    ("Antonow Dmytro Iwanowytsch", ("Antonow", "Dmytro", "Iwanowytsch")),
+    # a patronymic with a slip, read by the names around it
+    ("Бошкун Анатолій Васильавич", ("Бошкун", "Анатолій", "Васильавич")),
+    ("Василий Ивановч Осич", ("Осич", "Василий", "Ивановч")),
+    # two words: a surname's ending, a name the table knows or guesses
+    ("Далер Давлатов", ("Давлатов", "Далер", "")),
+    ("Nourlanov Kaïrat", ("Nourlanov", "Kaïrat", "")),
+    ("Vorak Alex", ("Vorak", "Alex", "")),
+    ("Іваь Ставчак", ("Ставчак", "Іваь", "")),
+    ("Руслан Андреев", ("Андреев", "Руслан", "")),
+    # Central Asian patronymics, in two words or one
+    ("Осмонов Улан Нурбек уулу", ("Осмонов", "Улан", "Нурбек уулу")),
+    ("Tursunov Alisher Zhasur uhli", ("Tursunov", "Alisher", "Zhasur uhli")),
+    ("Abenov Nurlan Erlanuly", ("Abenov", "Nurlan", "Erlanuly")),
+    ("Nurlanova Aigerim Yerlankyzy", ("Nurlanova", "Aigerim", "Yerlankyzy")),
 ]
 
 
@@ -312,3 +332,25 @@ def test_different_surnames_keep_different_consonant_keys():
 )
 def test_latin_x_is_kh_before_a_consonant_and_ks_elsewhere(a, b):
     assert names.skeleton(a) == names.skeleton(b)
+
+
+COLUMNS_AS_WRITTEN = [
+    # (family column, given column) → as read
+    (("Олександр", "Петренко"), ("Петренко", "Олександр")),
+    (("Oleksandr", "Kovalenko"), ("Kovalenko", "Oleksandr")),
+    (("Анатолій", "Бошкун"), ("Бошкун", "Анатолій")),
+    # kept: the written reading is as good or only a little worse
+    (("Петренко", "Олександр"), ("Петренко", "Олександр")),
+    (("Мартин", "Іван"), ("Мартин", "Іван")),
+    (("Максим", "Олег"), ("Максим", "Олег")),
+    (("Petrenko", "Alex"), ("Petrenko", "Alex")),
+    (("Давлатов", "Далер"), ("Давлатов", "Далер")),
+    (("Петренко", ""), ("Петренко", "")),
+]
+
+
+@pytest.mark.parametrize(
+    "written,read", COLUMNS_AS_WRITTEN, ids=[" ".join(w) for w, _ in COLUMNS_AS_WRITTEN]
+)
+def test_swapped_surname_and_given_columns_are_put_back(written, read):
+    assert names.unswap_columns(*written) == read
