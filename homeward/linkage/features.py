@@ -19,6 +19,9 @@ COLUMNS = (
     "sn",
     "sn_fine",
     "snq",
+    "sn_de",
+    "sn_fr",
+    "sn_pc",
     "sn1",
     "gn",
     "gn1",
@@ -101,7 +104,7 @@ def features(person: Person, unique_id: int) -> dict:
     family, given, patronymic = person.parts()
     sex = record_sex(person, family, patronymic)
     sn = names.surname_key(family)
-    gn = names.given_key(given)
+    gn = names.given_key_read(given)
     pn = names.patronymic_key(patronymic)
     bd = person.birth_date
     swapped_surname = names.surname_key(given)
@@ -112,6 +115,10 @@ def features(person: Person, unique_id: int) -> dict:
         "sn": _nz(sn),
         "sn_fine": _nz(names.surname_fine(family)),
         "snq": _nz(names.surname_cyrillic_key(family)),
+        # a Latin surname read the German, the French and the 2004-passport way
+        **dict(
+            zip(("sn_de", "sn_fr", "sn_pc"), map(_nz, names.surname_readings(family)), strict=True)
+        ),
         "sn1": _nz(names.first_letter(sn)),
         "gn": _nz(gn),
         "gn1": _nz(names.given_first_letter(gn)),

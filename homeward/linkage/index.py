@@ -50,6 +50,8 @@ class SearchIndex:
         self.db = sqlite3.connect(self.path, check_same_thread=False)
         self.db.executescript(_SCHEMA)
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
+        if "columns" in meta and json.loads(meta["columns"]) != list(COLUMNS):
+            raise ValueError(f"{self.path} was built by another version: build it again")
         self.model = json.loads(meta["model"]) if "model" in meta else None
         tf = json.loads(meta["tf"]) if "tf" in meta else {}
         self.scorer = Scorer(self.model, tf) if self.model else None
@@ -91,7 +93,12 @@ class SearchIndex:
             tf = term_frequencies({c: [r[COLUMNS.index(c)] for r in rows] for c in TF_COLUMNS})
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
-                [("model", json.dumps(trained)), ("tf", json.dumps(tf)), ("size", str(len(rows)))],
+                [
+                    ("model", json.dumps(trained)),
+                    ("tf", json.dumps(tf)),
+                    ("size", str(len(rows))),
+                    ("columns", json.dumps(list(COLUMNS))),
+                ],
             )
         db.close()
         return cls(path)

@@ -113,8 +113,36 @@ def _starts(a: Row, b: Row) -> bool:
 # own), and a term-frequency adjustment is only right on the whole of the agreement. Split, each
 # part's u was a share of the name's frequency while the adjustment divided by all of it, so
 # every exact name weighed 1–2 bits less than it should, rare names included.
+_READINGS = {"sn_de": "the German way", "sn_fr": "the French way", "sn_pc": "with c for к"}
+
+
+def _reading(a: Row, b: Row) -> str | None:
+    """The other reading of a Latin surname under which it is the other record's surname."""
+    for col in _READINGS:
+        if _eq(a[col], b["sn"]) or _eq(a["sn"], b[col]):
+            return col
+    return None
+
+
+def _surname_agrees(a: Row, b: Row) -> bool:
+    return (_eq(a["sn"], b["sn"]) or _reading(a, b) is not None) and (
+        a["snq"] is None or b["snq"] is None or a["snq"] == b["snq"]
+    )
+
+
+_SURNAME_AGREES_SQL = (
+    "(l.sn = r.sn"
+    + "".join(f" OR l.{c} = r.sn OR l.sn = r.{c}" for c in _READINGS)
+    + ") AND (l.snq IS NULL OR r.snq IS NULL OR l.snq = r.snq)"
+)
+
+
 def _same_surname(a: Row, b: Row) -> str:
-    return "same spelling" if _eq(a["sn_fine"], b["sn_fine"]) else "same across scripts"
+    if _eq(a["sn_fine"], b["sn_fine"]):
+        return "same spelling"
+    if _eq(a["sn"], b["sn"]):
+        return "same across scripts"
+    return f"same name, spelt {_READINGS[_reading(a, b) or 'sn_de']}"
 
 
 def _same_given(a: Row, b: Row) -> str:
@@ -134,11 +162,8 @@ COMPARISONS: list[Comparison] = [
             Level("given and family names swapped", _SWAPPED_SQL, _swapped),
             Level(
                 "same name",
-                "l.sn = r.sn AND (l.snq IS NULL OR r.snq IS NULL OR l.snq = r.snq)",
-                lambda a, b: (
-                    _eq(a["sn"], b["sn"])
-                    and (a["snq"] is None or b["snq"] is None or a["snq"] == b["snq"])
-                ),
+                _SURNAME_AGREES_SQL,
+                _surname_agrees,
                 tf="sn",
                 describe=_same_surname,
             ),
@@ -146,6 +171,7 @@ COMPARISONS: list[Comparison] = [
                 "sounds alike (another vowel, c for k)",
                 "l.snc = r.snc",
                 lambda a, b: _eq(a["snc"], b["snc"]),
+                tf="snc",
             ),
             Level(
                 "one letter apart",
@@ -318,7 +344,7 @@ BLOCKING_RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
 ]
 
 
-TF_COLUMNS = ("sn", "gc")
+TF_COLUMNS = ("sn", "gc", "snc")
 
 
 def term_frequencies(columns: Mapping[str, Iterable]) -> dict[str, dict[str, float]]:

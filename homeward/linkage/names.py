@@ -82,6 +82,14 @@ _CYRILLIC = {
 _LATIN_RULES = [
     ("schtsch", "s"),
     ("iou", "u"),
+    # і or и before я, є, ю: the Cyrillic skeleton's "ia" becomes "a", so "iia" must too
+    # (Mariia, Andriienko, Dmytriiev; Russian Mariya, Andriyenko, Dmitriyev)
+    ("iia", "a"),
+    ("iie", "e"),
+    ("iiu", "u"),
+    ("iya", "a"),
+    ("iye", "e"),
+    ("iyu", "u"),
     ("shtch", "s"),
     ("shch", "s"),
     ("chtch", "s"),
@@ -121,6 +129,8 @@ _NOT_AZ = re.compile(r"[^a-z]")
 # and scholarly "Xarkiv", Uzbek "Shuxrat", "Axmedov").
 _X_AFTER_VOWEL = re.compile(r"(?<=[aeiouy])x(?=[aeiouy]|$)")
 _DOUBLE = re.compile(r"(.)\1+")
+# "yo" or "jo" after a vowel is й + о (Hayovyy, Gajovij: Гайовий), not ё
+_YO_AFTER_VOWEL = re.compile(r"(?<=[aeiou])[yj]o")
 # ISO 9 and scholarly romanisations write Cyrillic letters with diacritics: fold those to the
 # digraphs the other systems use before anyascii would drop the difference (č → ch, not c).
 _DIACRITICS = {
@@ -133,7 +143,7 @@ _DIACRITICS = {
     "ï": "yi",
     "ê": "ye",
     "è": "e",
-    "ë": "yo",
+    "ë": "e",  # BGN writes Соловьёв "Solov'yëv": the y is its sign of softness
     "ĭ": "i",
     "û": "yu",
     "â": "ya",
@@ -182,10 +192,12 @@ def _is_cyrillic(ch: str) -> bool:
 def skeleton(token: str) -> str:
     text = unicodedata.normalize("NFC", token.strip().lower())
     if any(_is_cyrillic(c) for c in text):
-        text = "".join(_CYRILLIC.get(c, c) for c in text)
+        # сч is said щ, and Latin lists write it "sch" (Нілісчук, Nilischuk)
+        text = "".join(_CYRILLIC.get(c, c) for c in text.replace("сч", "щ"))
     else:
         text = "".join(_DIACRITICS.get(c, c) for c in text)
     text = anyascii(text).lower()
+    text = _YO_AFTER_VOWEL.sub("io", text)
     text = _X_AFTER_VOWEL.sub("ks", text).replace("x", "h")
     text = _LATIN_RE.sub(lambda m: _LATIN_MAP[m.group(0)], text)
     text = _NOT_AZ.sub("", text)
@@ -221,6 +233,122 @@ def _masculine(key: str) -> str:
             return key[: -len(fem)] + masc
     if len(key) > 4 and _FEMININE_INA.search(key):
         return key[:-1]
+    return key
+
+
+# ----------------------------------------------------------------------------- other readings
+
+# A Latin surname read by another convention than the skeleton's (which follows the English-based
+# systems: ch = ч, sh = ш, zh = ж, j = й, c = ц): German (sch = ш, tsch = ч, ch = х, z = ц, s
+# before a vowel = з, w = в), French (ch = ш, tch = ч, j = ж, ou = у, gu = г) and the 2004 passport
+# style (c = к, j = ж: "Covalenco"). Each is spelt back into Cyrillic and keyed as a Cyrillic
+# surname would be, so "Schewtschenko", "Chevtchenko" and "Covalenco" meet Шевченко and Коваленко
+# as the same name rather than as one that only sounds alike.
+_LATIN_LETTERS = dict(zip("abcdefghijklmnopqrstuvwyz", "абцдефггийклмнопкрстуввиз", strict=True))
+_LATIN_LETTERS["x"] = "кс"
+_CONVENTIONS: dict[str, tuple[list[tuple[str, str]], dict[str, str]]] = {
+    "de": (
+        [
+            ("schtsch", "щ"),
+            ("tsch", "ч"),
+            ("sch", "ш"),
+            ("sh", "ж"),
+            ("ch", "х"),
+            ("ss", "с"),
+            ("tz", "ц"),
+            ("ju", "ю"),
+            ("ja", "я"),
+            ("je", "е"),
+            ("jo", "ё"),
+            ("ij", "ий"),
+        ],
+        # x: the scholarly systems' х (Troxenko), which no German spelling uses
+        {"z": "ц", "j": "й", "w": "в", "s": "с", "h": "г", "y": "и", "x": "х"},
+    ),
+    "fr": (
+        [
+            ("chtch", "щ"),
+            ("tch", "ч"),
+            ("dj", "дж"),
+            ("ch", "ш"),
+            ("kh", "х"),
+            ("ou", "у"),
+            ("gue", "ге"),
+            ("gui", "ги"),
+            ("ss", "с"),
+            ("ts", "ц"),
+            ("iou", "ю"),
+            ("ia", "я"),
+            ("io", "ё"),
+            ("ie", "е"),
+        ],
+        {"j": "ж", "s": "с", "y": "и"},
+    ),
+    "pc": (
+        [
+            ("shch", "щ"),
+            ("ch", "ч"),
+            ("sh", "ш"),
+            ("zh", "ж"),
+            ("kh", "х"),
+            ("ts", "ц"),
+            ("iu", "ю"),
+            ("ia", "я"),
+            ("ie", "є"),
+            ("yi", "ї"),
+        ],
+        {"c": "к", "j": "ж", "y": "и"},
+    ),
+}
+_CONVENTION_RE = {
+    name: re.compile("|".join(re.escape(a) for a, _ in rules) + "|[a-z]")
+    for name, (rules, _) in _CONVENTIONS.items()
+}
+# з is "s" and с "ss" between vowels; first in a name "s" is either, and с the commoner
+_S_BEFORE_VOWEL = re.compile(r"(?<=[aeiouy])s(?=[aeiouy])")
+
+
+def _read_as(text: str, convention: str) -> str:
+    rules, letters = _CONVENTIONS[convention]
+    table = dict(rules)
+    low = anyascii(unicodedata.normalize("NFC", text.lower())).lower()
+    if convention in ("de", "fr"):  # a single s between vowels (or first, before one) is з
+        low = _S_BEFORE_VOWEL.sub("3", low)
+
+    def letter(m: re.Match) -> str:
+        t = m.group(0)
+        return table.get(t) or letters.get(t) or _LATIN_LETTERS.get(t, "")
+
+    return _CONVENTION_RE[convention].sub(letter, low).replace("3", "з")
+
+
+@lru_cache(maxsize=262144)
+def surname_readings(text: str) -> tuple[str, str, str]:
+    """A Latin surname's key read the German, the French and the 2004-passport way ("" where the
+    reading is the skeleton's own, or the surname is not in Latin letters)."""
+    if detect_script(text) != "latin":
+        return "", "", ""
+    own = surname_key(text)
+    out = []
+    for convention in ("de", "fr", "pc"):
+        key = surname_key(" ".join(_read_as(t, convention) for t in tokens(text)))
+        out.append(key if key != own else "")
+    return out[0], out[1], out[2]
+
+
+@lru_cache(maxsize=262144)
+def given_key_read(text: str) -> str:
+    """A given name's skeleton (given_key), or, for a Latin one the table does not know, the
+    skeleton of its German, French or 2004-passport reading when that one it knows
+    ("Mycola", "Wiktor", "Djamchid")."""
+    key = given_key(text)
+    if not key or key in _CLASS_OF or key in _SHARED or detect_script(text) != "latin":
+        return key
+    first = tokens(text)[0]
+    for convention in ("de", "fr", "pc"):
+        other = skeleton(_read_as(first, convention))
+        if other in _CLASS_OF:
+            return other
     return key
 
 

@@ -11,6 +11,7 @@ from homeward.linkage.dates import parse_birth_date as d
 from homeward.linkage.features import Person, features
 from homeward.linkage.index import SearchIndex
 from homeward.linkage.model import (
+    TF_COLUMNS,
     Scorer,
     load_model,
     register_probability,
@@ -251,7 +252,7 @@ def test_search_index_agrees_with_the_batch_run(tmp_path, dataset):
     rows = [features(p, i) for i, p in enumerate(right)]
     model = load_model()
     model["probability_two_random_records_match"] = 1 / len(right)
-    scorer = Scorer(model, term_frequencies({c: [r[c] for r in rows] for c in ("sn", "gc")}))
+    scorer = Scorer(model, term_frequencies({c: [r[c] for r in rows] for c in TF_COLUMNS}))
     by_id = {r["source_id"]: r for r in rows}
     found = 0
     for r in dataset.inquiries[:200]:
@@ -268,7 +269,7 @@ def test_search_index_agrees_with_the_batch_run(tmp_path, dataset):
 def test_the_fast_weight_is_the_explained_weight(dataset):
     rows = [features(Person.from_row(r), i) for i, r in enumerate(dataset.register)]
     by_id = {r["source_id"]: r for r in rows}
-    scorer = Scorer(load_model(), term_frequencies({c: [r[c] for r in rows] for c in ("sn", "gc")}))
+    scorer = Scorer(load_model(), term_frequencies({c: [r[c] for r in rows] for c in TF_COLUMNS}))
     for i, r in enumerate(dataset.inquiries[:300]):
         query = features(Person.from_row(r), -1)
         others = [rows[(i * 37 + k) % len(rows)] for k in range(3)]

@@ -26,6 +26,13 @@ SAME_SURNAME = [
     ["Петров", "Петрова", "Petrova", "PETROV"],
     ["Ковальський", "Ковальська", "Ковальский", "Ковальская", "Kovalskyi", "Kovalska", "Kowalski"],
     ["Ільїн", "Ільїна", "Ильин", "Ilyina"],
+    # і/и before я, є, ю, written ii/iy in Latin (the Cyrillic skeleton drops that i)
+    ["Андрієнко", "Andriienko", "Андриенко", "Andriyenko", "Andrienko"],
+    ["Дмитрієв", "Dmytriiev", "Дмитриев", "Dmitriyev", "Dmitriev"],
+    # сч is said щ and written "sch"; BGN's "yë" for ьё; "yo" after a vowel is йо
+    ["Нілісчук", "Nilischuk", "Nilisčuk"],
+    ["Соловьёв", "Solov’yëv", "Solovyov", "Solov'ev"],
+    ["Гайовий", "Hayovyy", "Haiovyi", "Gajovij"],
 ]
 
 
@@ -354,3 +361,40 @@ COLUMNS_AS_WRITTEN = [
 )
 def test_swapped_surname_and_given_columns_are_put_back(written, read):
     assert names.unswap_columns(*written) == read
+
+
+OTHER_READINGS = [
+    # (Cyrillic, Latin in another convention than the skeleton's English-based one)
+    ("Харченко", "Chartschenko"),  # German
+    ("Казаков", "Kasakow"),
+    ("Кравець", "Krawez"),
+    ("Шевчук", "Chevtchouk"),  # French
+    ("Жук", "Jouk"),
+    ("Кушнір", "Kouchnir"),
+    ("Коваленко", "Covalenco"),  # the 2004 passport style: c for к, j for ж
+    ("Мельник", "Mel'nyc"),
+    ("Жеворан", "Jevoran"),
+    ("Трохименко", "Troxymenko"),  # scholarly x for х
+]
+
+
+@pytest.mark.parametrize(
+    "cyrillic,latin", OTHER_READINGS, ids=[latin for _, latin in OTHER_READINGS]
+)
+def test_a_surname_spelt_by_another_convention_is_read_back(cyrillic, latin):
+    assert names.surname_key(latin) != names.surname_key(cyrillic)  # the skeleton alone misses
+    assert names.surname_key(cyrillic) in names.surname_readings(latin)
+
+
+def test_other_readings_are_only_for_latin_surnames():
+    assert names.surname_readings("Шевченко") == ("", "", "")
+    assert names.surname_readings("Shevchenko")[2] == ""  # no c to read as к: the skeleton's own
+
+
+@pytest.mark.parametrize(
+    "written,listed", [("Mycola", "Микола"), ("Wiktor", "Віктор"), ("Serguei", "Сергій")]
+)
+def test_a_given_name_spelt_by_another_convention_finds_its_class(written, listed):
+    assert names.given_class(names.given_key_read(written)) == names.given_class(
+        names.given_key(listed)
+    )
