@@ -45,15 +45,16 @@ def quality(matches, truth):
 
 
 def test_quality_on_synthetic_truth_does_not_regress(dataset, linked):
-    # Measured with the shipped model: precision 0.998, recall 0.949, top-5 0.994 (before the
-    # register's probability, sex-aware name classes and whole-agreement term frequencies:
-    # 1.0, 0.889, 0.994; before pet forms, swapped columns, sounds-alike surnames and
-    # birthplaces: 0.814 and 0.952). These floors fail on any real regression of names, dates
-    # or the model; the targets themselves are the benchmark's (RESULTS.md).
+    # Measured with the shipped model: precision 0.998, recall 0.963, top-5 1.0 (before the
+    # other readings of Latin surnames, full names weighed and columns put back: 0.998, 0.949,
+    # 0.994; before the register's probability, sex-aware name classes and whole-agreement term
+    # frequencies: 1.0, 0.889, 0.994; before pet forms, swapped columns, sounds-alike surnames
+    # and birthplaces: 0.814 and 0.952). These floors fail on any real regression of names,
+    # dates or the model; the targets themselves are the benchmark's (RESULTS.md).
     precision, recall, top5 = quality(linked, dataset.truth)
     assert precision >= 0.995
-    assert recall >= 0.93
-    assert top5 >= 0.99
+    assert recall >= 0.95
+    assert top5 >= 0.995
 
 
 def test_every_match_is_explained(linked):
