@@ -8,7 +8,7 @@ import pytest
 
 from homeward.linkage import engine, synthetic
 from homeward.linkage.dates import parse_birth_date as d
-from homeward.linkage.features import Person, features
+from homeward.linkage.features import Person, features, prepare
 from homeward.linkage.index import SearchIndex
 from homeward.linkage.model import (
     TF_COLUMNS,
@@ -55,6 +55,21 @@ def test_quality_on_synthetic_truth_does_not_regress(dataset, linked):
     assert precision >= 0.995
     assert recall >= 0.95
     assert top5 >= 0.995
+
+
+def test_the_explanation_weighs_what_splink_weighed(dataset):
+    # The explanation (model.Scorer, Python) must add up to the weight Splink's SQL gave the
+    # pair, term-frequency adjustments and other readings of a surname included.
+    left = prepare([Person.from_row(r) for r in dataset.inquiries[:300]])
+    right = prepare([Person.from_row(r) for r in dataset.register], start=len(left))
+    pairs, final = engine._run(
+        left, right, engine="duckdb", train="u", model=None, candidates=5, progress=print
+    )
+    rows = {r["unique_id"]: r for r in left + right}
+    scorer = Scorer(final, final.get("_tf"))
+    assert len(pairs) > 300
+    for a, b, weight in pairs:
+        assert scorer.score(rows[a], rows[b]).weight == pytest.approx(weight, abs=1e-9)
 
 
 def test_every_match_is_explained(linked):
