@@ -564,11 +564,16 @@ def given_guess(key: str, sex: str = "") -> str:
                 return found.pop()
     if len(key) >= 4:
         # one slip in a name of five letters or more; a four-letter one only as a letter left
-        # out of a five-letter name (Анрій, Andiy, Сргій), others are names of their own
+        # out of a five-letter name (Анрій, Andiy, Сргій) or two letters swapped (Іогр, Olge),
+        # others are names of their own
         found = {
             _CLASS_OF[k]
             for k in _one_slip_from(key)
-            if (len(k) == 5 if len(key) == 4 else abs(len(k) - len(key)) <= 1)
+            if (
+                len(k) == 5 or (len(k) == 4 and sorted(k) == sorted(key))
+                if len(key) == 4
+                else abs(len(k) - len(key)) <= 1
+            )
             and OSA.distance(k, key, score_cutoff=1) <= 1
             and fits(_CLASS_OF[k])
         }

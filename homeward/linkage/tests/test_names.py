@@ -290,6 +290,12 @@ def test_script_detection(text, script):
         ("Анрій", "Андрій"),
         ("Andiy", "Андрій"),
         ("Сргій", "Сергій"),
+        # two letters swapped in a four-letter name
+        ("Іогр", "Ігор"),
+        ("Olge", "Олег"),
+        # pet forms the table lists
+        ("Яша", "Яків"),
+        ("Сёма", "Семен"),
     ],
 )
 def test_pet_forms_and_slips_are_guessed_to_their_name(written, listed):
