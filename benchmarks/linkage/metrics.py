@@ -20,17 +20,29 @@ def read_variations(path: str | Path) -> dict[str, set[str]]:
         return {r["id"]: set(r["variations"].split()) for r in csv.DictReader(f)}
 
 
+_REASONS = [
+    ("ambiguous:", "a runner-up within the ambiguity margin"),
+    ("for a person to decide:", "a compared part differs (left to a person)"),
+]
+
+
 class Result:
     """What a system answered: its `match` decisions and its ranked candidates."""
 
     def __init__(self, matches: str | Path, *, top: int = 5):
         self.decided: dict[str, list[str]] = defaultdict(list)
         ranked: dict[str, list[tuple[float, str]]] = defaultdict(list)
+        # why a candidate was left `possible`, where the explanation says (Homeward's does)
+        self.reason: dict[tuple[str, str], str] = {}
         with open(matches, encoding="utf-8") as f:
             for r in csv.DictReader(f):
                 if r["decision"] == "match":
                     self.decided[r["left_id"]].append(r["right_id"])
                 ranked[r["left_id"]].append((float(r["score"]), r["right_id"]))
+                explanation = r.get("explanation") or ""
+                for prefix, reason in _REASONS:
+                    if explanation.startswith(prefix):
+                        self.reason[(r["left_id"], r["right_id"])] = reason
         # each inquiry's best candidate and its score
         self.best = {lid: max(c) for lid, c in ranked.items()}
         self.top = {
@@ -125,4 +137,35 @@ def breakdown(
         ids = [lid for lid in truth if tag in variations.get(lid, ())]
         if ids:
             out.append((tag, len(ids), {s: evaluate(r, truth, ids) for s, r in results.items()}))
+    return out
+
+
+LOSSES = [
+    "not among the best 5 candidates",
+    "another candidate ranked first",
+    "matched to another record",
+    "best, a runner-up within the ambiguity margin",
+    "best, a compared part differs (left to a person)",
+    "best, below the threshold",
+]
+
+
+def losses(result: Result, truth: dict[str, str | None]) -> dict[str, int]:
+    """Where recall is lost: each findable inquiry without its true `match`, by the first reason
+    that applies (LOSSES)."""
+    out = dict.fromkeys(LOSSES, 0)
+    for lid, rid in truth.items():
+        if not rid or rid in result.decided.get(lid, ()):
+            continue
+        ranked = result.top.get(lid, [])
+        if result.decided.get(lid):
+            out["matched to another record"] += 1
+        elif rid not in ranked:
+            out["not among the best 5 candidates"] += 1
+        elif ranked[0] != rid:
+            out["another candidate ranked first"] += 1
+        elif (lid, rid) in result.reason:
+            out[f"best, {result.reason[(lid, rid)]}"] += 1
+        else:
+            out["best, below the threshold"] += 1
     return out

@@ -234,6 +234,17 @@ def main() -> None:
             for s, r in results.items()
         )
         text += ".\n"
+        text += (
+            "\nWhere recall is lost (findable inquiries without their true `match`, by the "
+            "first reason that applies):\n\n| | "
+            + " | ".join(results)
+            + " |\n|---|"
+            + "---|" * len(results)
+            + "\n"
+        )
+        lost = {s: metrics.losses(r, truth) for s, r in results.items()}
+        for reason in metrics.LOSSES:
+            text += f"| {reason} | " + " | ".join(f"{lost[s][reason]:,}" for s in results) + " |\n"
     if variations and results:
         text += (
             "\n<details><summary>Recall / top-5 recall by variation (sought: share of "
