@@ -28,6 +28,7 @@ COLUMNS = (
     "gc",
     "gn_fine",
     "gg",
+    "ga",
     "snc",
     "xs",
     "xg",
@@ -125,6 +126,7 @@ def features(person: Person, unique_id: int) -> dict:
         "gc": _nz(names.given_class(gn, sex)) if gn else None,
         "gn_fine": _nz(names.fine(names.tokens(given)[0])) if names.tokens(given) else None,
         "gg": _nz(names.given_guess(gn, sex)) if gn else None,
+        "ga": _nz(names.given_alternatives(gn)),
         "snc": _nz(names.consonant_key(sn)),
         # the name parts as they would read if the list had put each in the other's column
         "xs": _nz(swapped_surname),

@@ -204,6 +204,19 @@ COMPARISONS: list[Comparison] = [
                 "l.gg = r.gg",
                 lambda a, b: _eq(a["gg"], b["gg"]),
             ),
+            # Alex: Олександр or Олексій (names.given_alternatives)
+            Level(
+                "a pet form of this or another name",
+                "l.ga LIKE ('%|' || r.gc || '|%') OR r.ga LIKE ('%|' || l.gc || '|%')",
+                lambda a, b: (
+                    (isinstance(a["ga"], str) and b["gc"] is not None and f"|{b['gc']}|" in a["ga"])
+                    or (
+                        isinstance(b["ga"], str)
+                        and a["gc"] is not None
+                        and f"|{a['gc']}|" in b["ga"]
+                    )
+                ),
+            ),
             Level(
                 "one name is the start of the other",
                 "length(l.gn) >= 3 AND length(r.gn) >= 3 AND "

@@ -432,7 +432,7 @@ def _load_classes() -> tuple[
     lines: list[tuple[str, list[str]]] = []
     sexes: dict[str, set[str]] = {}
     for raw in text.splitlines():
-        if not raw.strip() or raw.startswith("#"):
+        if not raw.strip() or raw.startswith(("#", "~")):
             continue
         sex, *forms = raw.split()
         keys = [k for k in (skeleton(f) for f in forms) if k]
@@ -474,7 +474,36 @@ def _load_classes() -> tuple[
 
 
 _CLASS_OF, _CLASS_OF_STEM, _SEX_OF, _CLASS_OF_BY_SEX = _load_classes()
+
+
+def _load_ambiguous() -> dict[str, str]:
+    """skeleton → "|class|class|…|": the "~ forms = names" lines of data/given_names.txt, pet
+    forms of more than one name (Alex: Олександр or Олексій)."""
+    text = resources.files(__package__).joinpath("data/given_names.txt").read_text("utf-8")
+    out: dict[str, str] = {}
+    for raw in text.splitlines():
+        if not raw.startswith("~"):
+            continue
+        forms, _, names = raw[1:].partition("=")
+        classes = sorted({_CLASS_OF[skeleton(n)] for n in names.split()})
+        if len(classes) < 2:
+            raise ValueError(f"given_names.txt: {raw!r} names fewer than two classes")
+        for form in forms.split():
+            key = skeleton(form)
+            if key in _CLASS_OF or key in _SHARED:
+                raise ValueError(f"given_names.txt: {form} is already a listed form")
+            out[key] = "|" + "|".join(classes) + "|"
+    return out
+
+
 _SHARED = {k for k, _ in _CLASS_OF_BY_SEX}
+_AMBIGUOUS = _load_ambiguous()
+
+
+def given_alternatives(key: str) -> str:
+    """For a pet form of more than one name, "|class|class|" (the classes it may stand for, as
+    given_class names them); "" for any other given name."""
+    return _AMBIGUOUS.get(key, "")
 
 
 def given_class(key: str, sex: str = "") -> str:

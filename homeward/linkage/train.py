@@ -32,6 +32,7 @@ STARTING_VALUES: dict[str, list[tuple[float, float] | None]] = {
         (0.01, 0.00001),
         (0.85, 0.03),
         (0.05, 0.01),
+        (0.005, 0.0005),  # a pet form of this or another name (Alex)
         (0.02, 0.005),
         (0.03, 0.02),
         (0.04, 0.93499),

@@ -151,6 +151,28 @@ def test_birthplace_ranks_the_son_above_his_namesake():
     assert "place: another place" in found[1].explanation
 
 
+@pytest.mark.parametrize(
+    "left,right,comparison,level",
+    [
+        # a pet form of two names meets either, weighing less than a form of one name
+        (("Ворак", "Alex"), ("ВОРАК", "ОЛЕКСАНДР"), "given", "a pet form of this or another name"),
+        (("Ворак", "Alex"), ("ВОРАК", "АЛЕКСЕЙ"), "given", "a pet form of this or another name"),
+        (("Ворак", "Alex"), ("ВОРАК", "АНДРІЙ"), "given", "different"),
+        # a surname in another convention's spelling is the same name
+        (("Covalenco", "Ivan"), ("КОВАЛЕНКО", "ІВАН"), "surname", "same name, spelt with c for к"),
+        (("Chevtchouk", "Ivan"), ("ШЕВЧУК", "ІВАН"), "surname", "same name, spelt the French way"),
+        (("Kasakow", "Iwan"), ("КАЗАКОВ", "ІВАН"), "surname", "same name, spelt the German way"),
+    ],
+)
+def test_how_two_records_agree_is_what_the_explanation_says(left, right, comparison, level):
+    scorer = Scorer(load_model())
+    score = scorer.score(features(Person("a", *left), 0), features(Person("b", *right), 1))
+    part = next(p for p in score.parts if p.comparison == comparison)
+    assert part.level == level
+    if level == "a pet form of this or another name":
+        assert 0 < part.weight < 5
+
+
 def test_a_name_weighs_as_much_in_another_script_and_its_rarity_counts_in_full():
     register = [
         Person("r", "ПЕТРЕНКО", "ОЛЕКСАНДР"),

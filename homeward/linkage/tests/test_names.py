@@ -105,7 +105,7 @@ def test_no_man_and_woman_share_a_given_name_class():
         .read_text("utf-8")
         .splitlines()
     ):
-        if line.strip() and not line.startswith("#"):
+        if line.strip() and not line.startswith(("#", "~")):  # "~": a pet form of two names
             sex, *forms = line.split()
             for form in forms:
                 classes.setdefault(
@@ -404,3 +404,12 @@ def test_a_given_name_spelt_by_another_convention_finds_its_class(written, liste
     assert names.given_class(names.given_key_read(written)) == names.given_class(
         names.given_key(listed)
     )
+
+
+def test_a_pet_form_of_two_names_may_stand_for_either_and_no_other():
+    alex = names.given_alternatives(names.given_key("Alex"))
+    for name in ("Олександр", "Alexander", "Олексій", "Alexei"):
+        assert f"|{names.given_class(names.given_key(name))}|" in alex
+    assert f"|{names.given_class(names.given_key('Андрій'))}|" not in alex
+    assert names.given_alternatives(names.given_key("Олександр")) == ""  # a listed form: its class
+    assert names.given_guess(names.given_key("Alex")) == names.given_key("Alex")  # unguessed
