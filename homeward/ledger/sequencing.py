@@ -106,7 +106,7 @@ _SALT_SQL = "INSERT INTO ledger_salt (entry_id, field, salt) VALUES (%s, %s, %s)
 
 
 def _insert_entry_sqlite(conn: Any, params: list[Any], salts: dict[str, bytes]) -> int:
-    rows = [(field, salt) for field, salt in salts.items()]
+    rows = list(salts.items())
     if conn.queries_logged or conn.execute_wrappers:
         # Django is watching (DEBUG, tests counting queries, instrumentation): its cursor.
         with conn.cursor() as cursor:

@@ -107,12 +107,6 @@ def _starts(a: Row, b: Row) -> bool:
     return x.startswith(y) or y.startswith(x)
 
 
-# One level for a name written alike in any script (or, for a given name, one name in either
-# language or a listed diminutive): the ways of agreeing weigh the same for a true pair (their
-# m/u were within 0.1 bit for surnames and 1 bit for given names when they were levels of their
-# own), and a term-frequency adjustment is only right on the whole of the agreement. Split, each
-# part's u was a share of the name's frequency while the adjustment divided by all of it, so
-# every exact name weighed 1–2 bits less than it should, rare names included.
 _READINGS = {"sn_de": "the German way", "sn_fr": "the French way", "sn_pc": "with c for к"}
 
 
@@ -137,12 +131,23 @@ _SURNAME_AGREES_SQL = (
 )
 
 
+# One level for a name written alike in any script (or, for a given name, one name in either
+# language or a listed diminutive): the ways of agreeing weigh the same for a true pair (their
+# m/u were within 0.1 bit for surnames and 1 bit for given names when they were levels of their
+# own), and a term-frequency adjustment is only right on the whole of the agreement. Split, each
+# part's u was a share of the name's frequency while the adjustment divided by all of it, so
+# every exact name weighed 1–2 bits less than it should, rare names included.
 def _same_surname(a: Row, b: Row) -> str:
     if _eq(a["sn_fine"], b["sn_fine"]):
         return "same spelling"
     if _eq(a["sn"], b["sn"]):
         return "same across scripts"
     return f"same name, spelt {_READINGS[_reading(a, b) or 'sn_de']}"
+
+
+def _one_of(a: Row, b: Row) -> bool:
+    """`a`'s given name is a pet form of several names, `b`'s one of them (Alex, Олексій)."""
+    return isinstance(a["ga"], str) and b["gc"] is not None and f"|{b['gc']}|" in a["ga"]
 
 
 def _same_given(a: Row, b: Row) -> str:
@@ -208,14 +213,7 @@ COMPARISONS: list[Comparison] = [
             Level(
                 "a pet form of this or another name",
                 "l.ga LIKE ('%|' || r.gc || '|%') OR r.ga LIKE ('%|' || l.gc || '|%')",
-                lambda a, b: (
-                    (isinstance(a["ga"], str) and b["gc"] is not None and f"|{b['gc']}|" in a["ga"])
-                    or (
-                        isinstance(b["ga"], str)
-                        and a["gc"] is not None
-                        and f"|{a['gc']}|" in b["ga"]
-                    )
-                ),
+                lambda a, b: _one_of(a, b) or _one_of(b, a),
             ),
             Level(
                 "one name is the start of the other",

@@ -304,22 +304,23 @@ _CONVENTION_RE = {
     name: re.compile("|".join(re.escape(a) for a, _ in rules) + "|[a-z]")
     for name, (rules, _) in _CONVENTIONS.items()
 }
+# each convention's whole table: its digraphs, its own letters, then the common letters
+_CONVENTION_TABLE = {
+    name: {**_LATIN_LETTERS, **letters, **dict(rules)}
+    for name, (rules, letters) in _CONVENTIONS.items()
+}
 # з is "s" and с "ss" between vowels; first in a name "s" is either, and с the commoner
 _S_BEFORE_VOWEL = re.compile(r"(?<=[aeiouy])s(?=[aeiouy])")
 
 
 def _read_as(text: str, convention: str) -> str:
-    rules, letters = _CONVENTIONS[convention]
-    table = dict(rules)
+    table = _CONVENTION_TABLE[convention]
     low = anyascii(unicodedata.normalize("NFC", text.lower())).lower()
-    if convention in ("de", "fr"):  # a single s between vowels (or first, before one) is з
+    if convention in ("de", "fr"):  # a single s between vowels is з (marked "3" meanwhile)
         low = _S_BEFORE_VOWEL.sub("3", low)
-
-    def letter(m: re.Match) -> str:
-        t = m.group(0)
-        return table.get(t) or letters.get(t) or _LATIN_LETTERS.get(t, "")
-
-    return _CONVENTION_RE[convention].sub(letter, low).replace("3", "з")
+    return (
+        _CONVENTION_RE[convention].sub(lambda m: table.get(m.group(0), ""), low).replace("3", "з")
+    )
 
 
 @lru_cache(maxsize=262144)
@@ -420,6 +421,9 @@ def _stem(key: str) -> str:
     return stem or key
 
 
+_GIVEN_NAMES_TEXT = resources.files(__package__).joinpath("data/given_names.txt").read_text("utf-8")
+
+
 def _load_classes() -> tuple[
     dict[str, str], dict[str, str], dict[str, str], dict[tuple[str, str], str]
 ]:
@@ -428,10 +432,9 @@ def _load_classes() -> tuple[
     file may list a name twice. A form that names a man in one line and a woman in another
     (Женя: Євген and Євгенія; Леня and Лена, one skeleton: Леонід and Олена) joins nothing: it
     is in the last table only, and the record's sex decides it."""
-    text = resources.files(__package__).joinpath("data/given_names.txt").read_text("utf-8")
     lines: list[tuple[str, list[str]]] = []
     sexes: dict[str, set[str]] = {}
-    for raw in text.splitlines():
+    for raw in _GIVEN_NAMES_TEXT.splitlines():
         if not raw.strip() or raw.startswith(("#", "~")):
             continue
         sex, *forms = raw.split()
@@ -479,9 +482,8 @@ _CLASS_OF, _CLASS_OF_STEM, _SEX_OF, _CLASS_OF_BY_SEX = _load_classes()
 def _load_ambiguous() -> dict[str, str]:
     """skeleton → "|class|class|…|": the "~ forms = names" lines of data/given_names.txt, pet
     forms of more than one name (Alex: Олександр or Олексій)."""
-    text = resources.files(__package__).joinpath("data/given_names.txt").read_text("utf-8")
     out: dict[str, str] = {}
-    for raw in text.splitlines():
+    for raw in _GIVEN_NAMES_TEXT.splitlines():
         if not raw.startswith("~"):
             continue
         forms, _, names = raw[1:].partition("=")
@@ -689,7 +691,8 @@ def split_full_name(full: str) -> tuple[str, str, str]:
 
     "Alisher o'g'li" (or уулу, qizi…) after the father's name is the patronymic, kept whole.
     Otherwise each way of reading the name is weighed by what its tokens look like in the role
-    it gives them (`_role_evidence`): a patronymic's ending and a known father's name in it, a
+    it gives them (`_patronymic_evidence`, `_given_evidence`, `_surname_evidence`): a
+    patronymic's ending and a known father's name in it, a
     known or guessable given name, a token in capitals among mixed case or a surname's ending;
     a patronymic follows the given name. Only when nothing tells the readings apart does the
     order each side's lists use decide (Cyrillic surname first, Latin given name first)."""
