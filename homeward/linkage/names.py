@@ -181,7 +181,9 @@ def _latin_or_other(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text or "")
+    """The words of a name. Composed first: a letter typed as a base and a combining accent
+    (z + ◌̌, as some keyboards and PDFs write ž) is one letter, not a word break."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text or ""))
 
 
 def _is_cyrillic(ch: str) -> bool:
