@@ -1,29 +1,39 @@
-"""How much of the benchmark any matcher could decide: a ceiling computed from the generator's
+"""How much of the benchmark any matcher could decide: ceilings computed from the generator's
 truth, not from any matcher.
 
     .venv/bin/python benchmarks/linkage/ceiling.py --register 100000 --inquiries 10000 [--seed 2026]
 
 The generator keeps the invented person behind every record (surname, given name, father,
 birth date, place as table indexes, before any spelling, script, typo or error is applied). A
-perfect reader of names, one that never misreads a spelling, a pet form or a typo, still sees
-only what an inquiry shows: its surname and given name, its patronymic if it has one, its
-birth date as far as it is written (none, a year, a year and month, a full date), its place if
-it has one. Against an inquiry, a register record is *compatible* when its person agrees with
-everything the inquiry shows. The comparison is generous to the reader on purpose: a register
-person is compared by its true attributes, not by what its own record shows (which may lack the
-date), and a full date is trusted as written (a matcher cannot know which dates are wrong, and
-here that only removes compatible records).
+*perfect reader* never misreads a spelling, a pet form or a typo, and never doubts a date (a
+wrong date, here, is read as the true one); it still sees only what the records show: a
+surname and a given name, a patronymic if the record has one, a birth date as far as it is
+written (none, a year, a year and month, a full date), a place if there is one.
 
-- A findable inquiry whose person is the *only* compatible register record can be decided by a
-  perfect reader. Any other, where another register person is just as compatible (a namesake
-  when the inquiry has no date, a brother when it has only a surname and a year…), cannot be
-  decided at high precision by anyone: the lists do not say which.
-- An unfound inquiry (its person is not held) with exactly one compatible register record is
-  indistinguishable from a findable one: a reader that decides every lone compatible record
-  decides these wrongly too.
+Two ceilings, both from what a perfect reader could decide with certainty:
 
-The share of the first kind is an upper bound on the recall of `match` decisions at any
-precision near 1; with the second kind it bounds the precision of deciding all of them.
+- *Generous* (the first one computed, kept for comparison with earlier runs): an inquiry is
+  compared with each register *person* by everything the inquiry shows, the register person by
+  its true attributes even where its own record does not show them.
+- *As the records show*: a register record is compatible with an inquiry unless a fact that
+  both show differs (an inquiry giving 1981 is compatible with a register record without a date,
+  and with one giving 1981-01-15; it is not with one giving a patronymic the inquiry's differs
+  from). This is what any reader has.
+
+For each ceiling: a findable inquiry whose person is the *only* compatible register record can
+be decided; any other shares every fact it shows with another held person's record (a namesake
+when the inquiry has no date, a record that lacks the date…), and nobody can decide it at high
+precision. An unfound inquiry (its person is not held) with exactly one compatible record looks
+exactly like a findable one: deciding every lone compatible record decides these wrongly too.
+
+*The perfect reader's frontier*: it cannot tell those apart, but it can refuse kinds of
+inquiry that are often unfound. Lone compatible records (as the records show) are grouped by
+what the pair shows (the date as far as both write it, patronymic on both, place on both) and
+by how many register persons bear the name; groups are taken safest first, the precision of
+each group measured *with the truth* (so the frontier is optimistic: no real matcher knows
+which groups are safe). The recall it reaches while precision stays at or above a target bounds
+the recall of any matcher at that precision, up to the few decisions a matcher could take among
+several compatible records by how much more one of them shows.
 """
 
 from __future__ import annotations
@@ -37,6 +47,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from homeward.linkage import synthetic  # noqa: E402
 
+DATE_LEVELS = {"missing": 0, "year": 1, "year_month": 2, "full": 3}
+DATE_NAMES = ["no date", "year", "year and month", "full date"]
+
 
 def _identity(p: synthetic.Person) -> tuple:
     """Surname and given name as the tables behind them: one key for all their spellings."""
@@ -45,70 +58,160 @@ def _identity(p: synthetic.Person) -> tuple:
     return (surname_table, p.surname, table, p.sex, p.given)
 
 
-def _shows(tags: set[str]) -> dict[str, bool | str]:
+def _shows(tags: set[str]) -> dict:
     date = next((t.split(":")[1] for t in tags if t.startswith("date:")), "full")
     if date in ("swapped", "day_off", "year_off"):
         date = "full"
     return {
-        "date": date,
+        "date": DATE_LEVELS[date],
         "patronymic": "patronymic:missing" not in tags,
         "place": "place:given" in tags,
     }
 
 
+def _agree(q: synthetic.Person, r: synthetic.Person, date: int) -> bool:
+    """The two persons' birth dates agree as far as `date` (a DATE_LEVELS value) shows."""
+    if date >= 1 and q.birth.year != r.birth.year:
+        return False
+    if date >= 2 and q.birth.month != r.birth.month:
+        return False
+    return date < 3 or q.birth == r.birth
+
+
 def _compatible(q: synthetic.Person, r: synthetic.Person, shows: dict) -> bool:
+    """The generous reading: the register person judged by its true attributes."""
     if shows["patronymic"] and q.father != r.father:
         return False
     if shows["place"] and q.place != r.place:
         return False
-    date = shows["date"]
-    if date == "year":
-        return q.birth.year == r.birth.year
-    if date == "year_month":
-        return (q.birth.year, q.birth.month) == (r.birth.year, r.birth.month)
-    if date == "full":
-        return q.birth == r.birth
-    return True  # no date
+    return _agree(q, r, shows["date"])
+
+
+def _compatible_as_shown(q: synthetic.Person, qs: dict, r: synthetic.Person, rs: dict) -> bool:
+    """No fact that both records show differs."""
+    if qs["patronymic"] and rs["patronymic"] and q.father != r.father:
+        return False
+    if qs["place"] and rs["place"] and q.place != r.place:
+        return False
+    return _agree(q, r, min(qs["date"], rs["date"]))
+
+
+def _agreed(qs: dict, rs: dict) -> tuple[int, bool, bool]:
+    """What two records both show: the date as far as both write it, a patronymic, a place."""
+    return (
+        min(qs["date"], rs["date"]),
+        qs["patronymic"] and rs["patronymic"],
+        qs["place"] and rs["place"],
+    )
+
+
+_BEARERS = ((1, "1"), (2, "2"), (3, "3"), (7, "4–7"), (15, "8–15"))
+
+
+def _bearers(n: int) -> str:
+    """How many register persons bear a name, in buckets."""
+    return next((label for top, label in _BEARERS if n <= top), "16 or more")
+
+
+def _shows_more(a: tuple, b: tuple) -> bool:
+    """`a` shows at least what `b` shows, and more."""
+    return a != b and all(x >= y for x, y in zip(a, b, strict=True))
+
+
+def _decided(lone_true: int, lone_wrong: int, lone_unfound: int, findable: int) -> dict:
+    decided = lone_true + lone_wrong + lone_unfound
+    return {
+        "lone_true": lone_true,
+        "lone_unfound": lone_unfound,
+        "lone_wrong": lone_wrong,
+        "recall_ceiling": lone_true / findable if findable else 0.0,
+        "precision_deciding_all_lone": lone_true / decided if decided else 1.0,
+    }
 
 
 def ceiling(data: synthetic.Dataset) -> dict:
     assert data.persons is not None
-    by_identity: dict[tuple, list[tuple[str, synthetic.Person]]] = defaultdict(list)
+    persons = data.persons
+    shows = {rid: _shows(set(tags.split())) for rid, tags in data.variations.items()}
+    by_identity: dict[tuple, list[str]] = defaultdict(list)
     for row in data.register:
-        person = data.persons[row["id"]]
-        by_identity[_identity(person)].append((row["id"], person))
-    lone_true = lone_wrong = lone_unfound = findable = 0
+        by_identity[_identity(persons[row["id"]])].append(row["id"])
+    generous = Counter()
+    shown = Counter()
     crowded: Counter[str] = Counter()
+    # lone compatible records as the records show, by what the pair shows: [right, wrong]
+    groups: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    findable = 0
     for row in data.inquiries:
         qid = row["id"]
-        q = data.persons[qid]
-        tags = set(data.variations[qid].split())
-        shows = _shows(tags)
-        compatible = [
-            rid for rid, r in by_identity.get(_identity(q), []) if _compatible(q, r, shows)
-        ]
+        q, qs = persons[qid], shows[qid]
         truth = data.truth[qid]
-        if truth:
-            findable += 1
+        findable += truth is not None
+        same_name = by_identity.get(_identity(q), [])
+        for tally, compatible in (
+            (generous, [rid for rid in same_name if _compatible(q, persons[rid], qs)]),
+            (
+                shown,
+                [rid for rid in same_name if _compatible_as_shown(q, qs, persons[rid], shows[rid])],
+            ),
+        ):
+            if len(compatible) == 1:
+                kind = "unfound" if truth is None else "true" if compatible[0] == truth else "wrong"
+                tally[kind] += 1
+            elif truth and truth in compatible and tally is generous:
+                crowded[DATE_NAMES[qs["date"]]] += 1
         if len(compatible) == 1:
-            if truth is None:
-                lone_unfound += 1
-            elif compatible[0] == truth:
-                lone_true += 1
-            else:
-                lone_wrong += 1
-        elif truth and truth in compatible:
-            crowded[f"date:{shows['date']}"] += 1
-    decided = lone_true + lone_wrong + lone_unfound
-    return {
-        "findable": findable,
-        "lone_true": lone_true,
-        "lone_unfound": lone_unfound,
-        "lone_wrong": lone_wrong,
-        "recall_ceiling": lone_true / findable,
-        "precision_deciding_all_lone": lone_true / decided if decided else 1.0,
-        "crowded": dict(crowded),
-    }
+            rs = shows[compatible[0]]
+            key = ("lone", *_agreed(qs, rs), _bearers(len(same_name)))
+            groups[key][0 if compatible[0] == truth else 1] += 1
+        elif len(compatible) > 1:
+            # one record shows more in agreement than each of the others (the year where they
+            # have no date): likelier, though not certainly, the person
+            shown_by = sorted(((_agreed(qs, shows[rid]), rid) for rid in compatible), reverse=True)
+            best, rid = shown_by[0]
+            if all(_shows_more(best, other) for other, _ in shown_by[1:]):
+                groups[("more", *best, _bearers(len(same_name)))][0 if rid == truth else 1] += 1
+    out = _decided(generous["true"], generous["wrong"], generous["unfound"], findable)
+    out["findable"] = findable
+    out["crowded"] = dict(crowded)
+    out["as_shown"] = _decided(shown["true"], shown["wrong"], shown["unfound"], findable)
+    out["frontier"] = frontier(groups, findable)
+    return out
+
+
+def frontier(groups: dict[tuple, list[int]], findable: int) -> list[dict]:
+    """The groups safest first, with the recall and precision of deciding them and every safer
+    one."""
+    steps, right, wrong = [], 0, 0
+    for key, (r, w) in sorted(groups.items(), key=lambda kv: (kv[1][1] / sum(kv[1]), -kv[1][0])):
+        right, wrong = right + r, wrong + w
+        kind, date, patronymic, place, bearers = key
+        group = (
+            (
+                "the only compatible record; "
+                if kind == "lone"
+                else "of several compatible records, the one showing more; "
+            )
+            + DATE_NAMES[date]
+            + (", patronymic" if patronymic else "")
+            + (", place" if place else "")
+            + f"; {bearers} bearing the name"
+        )
+        steps.append(
+            {
+                "group": group,
+                "right": r,
+                "wrong": w,
+                "recall": right / findable,
+                "precision": right / (right + wrong),
+            }
+        )
+    return steps
+
+
+def best_recall(steps: list[dict], precision: float) -> float:
+    """The perfect reader's recall at a precision: the last step that keeps it."""
+    return max((s["recall"] for s in steps if s["precision"] >= precision), default=0.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,29 +219,51 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--register", type=int, default=100_000)
     parser.add_argument("--inquiries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--precision", type=float, default=0.995)
     args = parser.parse_args(argv)
     data = synthetic.generate(args.register, args.inquiries, seed=args.seed, keep_persons=True)
     c = ceiling(data)
+    shown = c["as_shown"]
     print(
         f"### Ceiling, {args.register:,} register × {args.inquiries:,} inquiries, seed {args.seed}"
     )
     print()
     print(f"- findable inquiries: {c['findable']:,}")
     print(
-        f"- the person is the only compatible register record: {c['lone_true']:,} "
-        f"— **recall ceiling {c['recall_ceiling']:.4f}**"
+        f"- generous (register persons by their true attributes): the person is the only "
+        f"compatible one for {c['lone_true']:,} — recall ceiling {c['recall_ceiling']:.4f}; "
+        f"{c['lone_unfound']:,} unfound inquiries with one compatible person; precision of "
+        f"deciding every lone one {c['precision_deciding_all_lone']:.4f}"
     )
     print(
-        "- the person shares every shown fact with another register person: "
+        "  - findable, sharing every shown fact with another held person: "
         + ", ".join(f"{k} {v:,}" for k, v in sorted(c["crowded"].items()))
     )
     print(
-        f"- unfound inquiries with exactly one compatible register record: {c['lone_unfound']:,}"
-        f"; findable ones whose lone compatible record is someone else: {c['lone_wrong']:,}"
+        f"- as the records show: the person's record is the only compatible one for "
+        f"{shown['lone_true']:,} — **recall ceiling {shown['recall_ceiling']:.4f}**; "
+        f"{shown['lone_unfound']:,} unfound inquiries with one compatible record "
+        f"({shown['lone_wrong']:,} findable ones whose lone compatible record is someone "
+        f"else's); precision of deciding every lone one "
+        f"**{shown['precision_deciding_all_lone']:.4f}**"
     )
     print(
-        "- precision of deciding every lone compatible record: "
-        f"{c['precision_deciding_all_lone']:.4f}"
+        f"- the perfect reader's frontier (groups chosen with the truth): recall "
+        f"**{best_recall(c['frontier'], args.precision):.4f} at precision ≥ {args.precision}**"
+    )
+    print()
+    print("| group (what both records show) | right | wrong | recall so far | precision so far |")
+    print("|---|---:|---:|---:|---:|")
+    for s in c["frontier"]:
+        if s["wrong"]:
+            print(
+                f"| {s['group']} | {s['right']:,} | {s['wrong']:,} | {s['recall']:.4f} "
+                f"| {s['precision']:.4f} |"
+            )
+    safe = [s for s in c["frontier"] if not s["wrong"]]
+    print(
+        f"\n(before these, {len(safe)} groups without a wrong decision: "
+        f"{sum(s['right'] for s in safe):,} right)"
     )
     return 0
 
