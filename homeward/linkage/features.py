@@ -22,6 +22,8 @@ COLUMNS = (
     "sn_de",
     "sn_fr",
     "sn_pc",
+    "sn_ru",
+    "sncq",
     "sn1",
     "gn",
     "gn1",
@@ -120,6 +122,9 @@ def features(person: Person, unique_id: int) -> dict:
         **dict(
             zip(("sn_de", "sn_fr", "sn_pc"), map(_nz, names.surname_readings(family)), strict=True)
         ),
+        # its Ukrainian or Russian form (Олійник/Олейник), whose consonants stay what they are
+        "sn_ru": _nz(names.surname_russian_reading(family)),
+        "sncq": _nz(names.surname_consonants_apart(family)),
         "sn1": _nz(names.first_letter(sn)),
         "gn": _nz(gn),
         "gn1": _nz(names.given_first_letter(gn)),

@@ -118,16 +118,28 @@ def _reading(a: Row, b: Row) -> str | None:
     return None
 
 
-def _surname_agrees(a: Row, b: Row) -> bool:
-    return (_eq(a["sn"], b["sn"]) or _reading(a, b) is not None) and (
-        a["snq"] is None or b["snq"] is None or a["snq"] == b["snq"]
+def _russian_form(a: Row, b: Row) -> bool:
+    """One record writes the Ukrainian form of the surname, the other the Russian
+    (names.surname_russian_reading), with the same consonants where both are Cyrillic."""
+    x, y = a["sn_ru"], b["sn_ru"]
+    return ((x is not None and (x == b["sn"] or x == y)) or (y is not None and y == a["sn"])) and (
+        a["sncq"] is None or b["sncq"] is None or a["sncq"] == b["sncq"]
     )
 
 
+def _surname_agrees(a: Row, b: Row) -> bool:
+    return (
+        (_eq(a["sn"], b["sn"]) or _reading(a, b) is not None)
+        and (a["snq"] is None or b["snq"] is None or a["snq"] == b["snq"])
+    ) or _russian_form(a, b)
+
+
 _SURNAME_AGREES_SQL = (
-    "(l.sn = r.sn"
+    "((l.sn = r.sn"
     + "".join(f" OR l.{c} = r.sn OR l.sn = r.{c}" for c in _READINGS)
-    + ") AND (l.snq IS NULL OR r.snq IS NULL OR l.snq = r.snq)"
+    + ") AND (l.snq IS NULL OR r.snq IS NULL OR l.snq = r.snq))"
+    + " OR ((l.sn_ru = r.sn OR l.sn_ru = r.sn_ru OR l.sn = r.sn_ru)"
+    + " AND (l.sncq IS NULL OR r.sncq IS NULL OR l.sncq = r.sncq))"
 )
 
 
@@ -142,7 +154,9 @@ def _same_surname(a: Row, b: Row) -> str:
         return "same spelling"
     if _eq(a["sn"], b["sn"]):
         return "same across scripts"
-    return f"same name, spelt {_READINGS[_reading(a, b) or 'sn_de']}"
+    if (reading := _reading(a, b)) is not None:
+        return f"same name, spelt {_READINGS[reading]}"
+    return "same name, its Ukrainian and Russian forms"
 
 
 def _one_of(a: Row, b: Row) -> bool:

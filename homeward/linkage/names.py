@@ -339,6 +339,61 @@ def surname_readings(text: str) -> tuple[str, str, str]:
     return out[0], out[1], out[2]
 
 
+# A surname's Ukrainian and Russian forms differ in vowels the skeleton keeps apart: і is е
+# (Білоус/Белоус, Пасічник/Пасечник), ій is ей (Олійник/Олейник), ьо and йо are ё (Корольов/
+# Королёв, Соловйов/Соловьёв, Гайовий/Гаевой), о after ч, ж, ш is е (Чорновол/Черновол), and an
+# adjective's ending is -ий in Ukrainian, -ый or -ой in Russian (Білий/Белый, Кривий/Кривой).
+# The Russian reading applies them: compared with the other record's surname and with its own
+# Russian reading, it finds the Russian form of a Ukrainian surname and the Ukrainian form of a
+# Russian one, in Cyrillic or in a romanisation that keeps the letters (Bilous, Oliinyk, Soloviov,
+# Kryvyi, Haiovyi, Kysel'ov; not Kovalov, whose ь national 2010 drops).
+_UK_CONSONANT = "бвгґджзклмнпрстфхцчшщ"
+_UK_VOWEL = "аеєиіїоуюяё"
+_RUSSIAN_FORM_CYRILLIC = [
+    (re.compile("[ьъ]о"), "ё"),
+    (re.compile(f"(?<=[{_UK_CONSONANT}])йо"), "ё"),
+    (re.compile(f"(?<=[{_UK_VOWEL}])йо"), "е"),
+    (re.compile(f"і[йї](?=[{_UK_CONSONANT}])"), "ей"),
+    (re.compile("і"), "е"),
+    (re.compile("(?<=[чжш])о"), "е"),
+    (re.compile("(?:[иіы]й|ой)$"), "ой"),
+]
+_LATIN_CONSONANT = "bcdfghklmnprstvwxz"
+_RUSSIAN_FORM_LATIN = [
+    (re.compile(f"(?<=[{_LATIN_CONSONANT}])[iy]o"), "e"),
+    (re.compile("(?<=[aeiou])[iyj]o"), "e"),
+    (re.compile("['’ʹʼ]o"), "e"),  # BGN and ISO 9 write ь as an apostrophe: Kysel'ov
+    (re.compile(f"i[iy](?=[{_LATIN_CONSONANT}])"), "ei"),
+    (re.compile(f"(?<=[{_LATIN_CONSONANT}])i(?=[{_LATIN_CONSONANT}])"), "e"),
+    (re.compile("(?<=[cs]h)o"), "e"),
+    (re.compile("(?:[iy][iyj]|o[iyj])$"), "oi"),
+]
+
+
+@lru_cache(maxsize=262144)
+def surname_russian_reading(text: str) -> str:
+    """The key of a surname read with the Ukrainian–Russian vowel correspondences above, or ""
+    where that changes nothing. Two records agree on it, or one's reading is the other's key,
+    when one writes the Ukrainian form and the other the Russian."""
+    out = []
+    for token in tokens(text):
+        low = unicodedata.normalize("NFC", token.lower())
+        cyrillic = any(_is_cyrillic(c) for c in low)
+        for pattern, repl in _RUSSIAN_FORM_CYRILLIC if cyrillic else _RUSSIAN_FORM_LATIN:
+            low = pattern.sub(repl, low)
+        out.append(low)
+    key = _masculine("".join(skeleton(t) for t in out))
+    return key if key != surname_key(text) else ""
+
+
+@lru_cache(maxsize=262144)
+def surname_consonants_apart(text: str) -> str:
+    """For a surname in Cyrillic, its consonants with ш/с, ж/з, ч/ц and х/г kept apart ("" for any
+    other script): the Russian reading may change vowels, never these (Шовкун is not Севкун)."""
+    key = surname_cyrillic_key(text)
+    return key[:1] + _VOWELS.sub("", key[1:]) if key else ""
+
+
 @lru_cache(maxsize=262144)
 def given_key_read(text: str) -> str:
     """A given name's skeleton (given_key), or, for a Latin one the table does not know, the

@@ -7,6 +7,7 @@ import pytest
 from homeward.linkage import names
 from homeward.linkage.dates import BadDate, BirthDate, parse_birth_date
 from homeward.linkage.features import Person, features
+from homeward.linkage.model import _surname_agrees
 
 
 def key(person: Person) -> tuple:
@@ -399,6 +400,44 @@ OTHER_READINGS = [
 def test_a_surname_spelt_by_another_convention_is_read_back(cyrillic, latin):
     assert names.surname_key(latin) != names.surname_key(cyrillic)  # the skeleton alone misses
     assert names.surname_key(cyrillic) in names.surname_readings(latin)
+
+
+UKRAINIAN_AND_RUSSIAN_SURNAMES = [
+    ("Олійник", "ОЛЕЙНИК"),  # ій is ей
+    ("Oliinyk", "OLEINIK"),
+    ("Білоус", "БЕЛОУС"),  # і is е
+    ("Bilous", "БЕЛОУС"),
+    ("Пасічник", "Pasechnik"),
+    ("Кривий", "КРИВОЙ"),  # -ий is -ой
+    ("Kryvyi", "Krivoi"),
+    ("Білий", "БЕЛЫЙ"),  # or -ый
+    ("Bilyi", "Belyy"),
+    ("Гайовий", "ГАЕВОЙ"),  # йо is е
+    ("Haiovyi", "ГАЕВОЙ"),
+    ("Чорновол", "ЧЕРНОВОЛ"),  # о after ч is е
+    ("Корольова", "КОРОЛЕВА"),  # ьо is ё
+    ("Соловйов", "Соловьёв"),
+    ("Soloviov", "Solovyov"),
+    ("Kysel'ov", "КИСЕЛЁВ"),  # BGN's apostrophe for ь
+    ("Hajowyj", "ГАЕВОЙ"),  # German
+]
+
+
+@pytest.mark.parametrize("uk,ru", UKRAINIAN_AND_RUSSIAN_SURNAMES, ids=lambda s: s)
+def test_ukrainian_and_russian_forms_of_a_surname_are_one_name(uk, ru):
+    a = features(Person("a", family_name=uk), 0)
+    b = features(Person("b", family_name=ru), 1)
+    assert a["sn"] != b["sn"]  # the skeleton alone reads them as two names
+    assert _surname_agrees(a, b) and _surname_agrees(b, a)
+
+
+@pytest.mark.parametrize(
+    "a,b", [("Шовкун", "Севкун"), ("Чорновол", "Церновол"), ("Жовнір", "Зевнер")]
+)
+def test_the_russian_reading_changes_vowels_not_consonants(a, b):
+    assert not _surname_agrees(
+        features(Person("a", family_name=a), 0), features(Person("b", family_name=b), 1)
+    )
 
 
 def test_other_readings_are_only_for_latin_surnames():
