@@ -39,6 +39,7 @@ several compatible records by how much more one of them shows.
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -141,6 +142,7 @@ def ceiling(data: synthetic.Dataset) -> dict:
     crowded: Counter[str] = Counter()
     # lone compatible records as the records show, by what the pair shows: [right, wrong]
     groups: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    right_in: dict[tuple, list[str]] = defaultdict(list)  # the inquiries each group decides right
     findable = 0
     for row in data.inquiries:
         qid = row["id"]
@@ -164,18 +166,24 @@ def ceiling(data: synthetic.Dataset) -> dict:
             rs = shows[compatible[0]]
             key = ("lone", *_agreed(qs, rs), _bearers(len(same_name)))
             groups[key][0 if compatible[0] == truth else 1] += 1
+            if compatible[0] == truth:
+                right_in[key].append(qid)
         elif len(compatible) > 1:
             # one record shows more in agreement than each of the others (the year where they
             # have no date): likelier, though not certainly, the person
             shown_by = sorted(((_agreed(qs, shows[rid]), rid) for rid in compatible), reverse=True)
             best, rid = shown_by[0]
             if all(_shows_more(best, other) for other, _ in shown_by[1:]):
-                groups[("more", *best, _bearers(len(same_name)))][0 if rid == truth else 1] += 1
+                key = ("more", *best, _bearers(len(same_name)))
+                groups[key][0 if rid == truth else 1] += 1
+                if rid == truth:
+                    right_in[key].append(qid)
     out = _decided(generous["true"], generous["wrong"], generous["unfound"], findable)
     out["findable"] = findable
     out["crowded"] = dict(crowded)
     out["as_shown"] = _decided(shown["true"], shown["wrong"], shown["unfound"], findable)
     out["frontier"] = frontier(groups, findable)
+    out["right_in"] = right_in
     return out
 
 
@@ -199,6 +207,7 @@ def frontier(groups: dict[tuple, list[int]], findable: int) -> list[dict]:
         )
         steps.append(
             {
+                "key": key,
                 "group": group,
                 "right": r,
                 "wrong": w,
@@ -214,12 +223,63 @@ def best_recall(steps: list[dict], precision: float) -> float:
     return max((s["recall"] for s in steps if s["precision"] >= precision), default=0.0)
 
 
+def decided_at(c: dict, precision: float) -> set[str]:
+    """The findable inquiries the perfect reader decides right at its frontier for a precision."""
+    steps = c["frontier"]
+    last = max((i for i, s in enumerate(steps) if s["precision"] >= precision), default=-1)
+    return {qid for s in steps[: last + 1] for qid in c["right_in"][s["key"]]}
+
+
+_NAMES_ALIKE = ("same", "one name", "a pet")
+_WRONG_DATES = {"date:day_off", "date:year_off", "date:swapped"}
+
+
+def shortfall(data: synthetic.Dataset, decided: set[str], matches: Path) -> Counter[str]:
+    """Why a matcher's matches file leaves undecided what the perfect reader decides: a typo in
+    either record's names, a wrong date (the reader takes it for the true one), or, from the
+    matcher's explanation of the true pair (Homeward's), names read alike or not; or the true
+    record is not among its candidates."""
+    decisions: dict[str, set[str]] = defaultdict(set)
+    explained: dict[tuple[str, str], str] = {}
+    with open(matches, encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["decision"] == "match":
+                decisions[r["left_id"]].add(r["right_id"])
+            explained[(r["left_id"], r["right_id"])] = r.get("explanation") or ""
+    causes: Counter[str] = Counter()
+    for qid in decided:
+        rid = data.truth[qid]
+        assert rid is not None
+        if rid in decisions[qid]:
+            continue
+        tags = set(data.variations[qid].split()) | set(data.variations[rid].split())
+        if any(t.startswith("typo:") for t in tags):
+            causes["a typo in a name"] += 1
+        elif tags & _WRONG_DATES:
+            causes["a wrong date"] += 1
+        elif (qid, rid) not in explained:
+            causes["not among its candidates"] += 1
+        else:
+            parts = dict(p.split(": ", 1) for p in explained[(qid, rid)].split("; ") if ": " in p)
+            alike = parts.get("surname", "").startswith("same") and parts.get(
+                "given", ""
+            ).startswith(_NAMES_ALIKE)
+            causes["names read alike, left `possible`" if alike else "names not read alike"] += 1
+    return causes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--register", type=int, default=100_000)
     parser.add_argument("--inquiries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--precision", type=float, default=0.995)
+    parser.add_argument(
+        "--matches",
+        type=Path,
+        help="a matches file of these lists (run.py's matches-homeward.csv): what it leaves "
+        "undecided of what the perfect reader decides, and why",
+    )
     args = parser.parse_args(argv)
     data = synthetic.generate(args.register, args.inquiries, seed=args.seed, keep_persons=True)
     c = ceiling(data)
@@ -265,6 +325,16 @@ def main(argv: list[str] | None = None) -> int:
         f"\n(before these, {len(safe)} groups without a wrong decision: "
         f"{sum(s['right'] for s in safe):,} right)"
     )
+    if args.matches:
+        decided = decided_at(c, args.precision)
+        causes = shortfall(data, decided, args.matches)
+        print(
+            f"\nOf the {len(decided):,} findable inquiries the perfect reader decides at "
+            f"precision ≥ {args.precision}, {args.matches.name} leaves "
+            f"{sum(causes.values()):,} without their `match`:\n"
+        )
+        for cause, n in causes.most_common():
+            print(f"- {cause}: {n:,}")
     return 0
 
 

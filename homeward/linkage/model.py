@@ -605,11 +605,12 @@ def decide(
     register_size: int | None = None,
     evidence: Mapping[int, float] | None = None,
     held: float | None = None,
+    margin: float = AMBIGUITY_MARGIN,
 ) -> list[Match]:
     """Matches rows for scored pairs (left, right, weight). A pair is a `match` when its
     probability reaches the threshold, no compared part is outright different (twins share
     everything but the given name: a person decides), and, for one-sided linkage, it is its
-    record's best candidate with the runner-up at least AMBIGUITY_MARGIN bits behind. Anything
+    record's best candidate with the runner-up at least `margin` bits behind. Anything
     else is `possible`, with the reason in the explanation.
 
     For one-sided linkage against a register of `register_size` records the probability is the
@@ -644,7 +645,7 @@ def decide(
             note = ""
             if probability >= threshold:
                 runner_up = group[1][2] if (one_sided and len(group) > 1) else None
-                clear = runner_up is None or weight - runner_up >= AMBIGUITY_MARGIN
+                clear = runner_up is None or weight - runner_up >= margin
                 differs = [p.comparison for p in score.parts if p.level == "different"]
                 if differs:
                     note = f"for a person to decide: the {' and '.join(differs)} differ; "
