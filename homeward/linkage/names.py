@@ -665,6 +665,15 @@ def given_guess(key: str, sex: str = "") -> str:
             and OSA.distance(k, key, score_cutoff=1) <= 1
             and fits(_CLASS_OF[k])
         }
+        if not found and len(key) >= 5 and key not in _AMBIGUOUS:
+            # the skeleton writes a doubled letter once, so a letter left out between two alike
+            # is two slips from the name (Володиир → "volodir"): put each letter back twice
+            found = {
+                _CLASS_OF[k]
+                for double in {key[: i + 1] + key[i:] for i in range(len(key))}
+                for k in _one_slip_from(double)
+                if OSA.distance(k, double, score_cutoff=1) <= 1 and fits(_CLASS_OF[k])
+            }
         if len(found) == 1:
             return found.pop()
     return key
