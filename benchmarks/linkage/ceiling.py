@@ -70,6 +70,9 @@ def _shows(tags: set[str]) -> dict:
     }
 
 
+_SHOWS_ALL = {"date": DATE_LEVELS["full"], "patronymic": True, "place": True}
+
+
 def _agree(q: synthetic.Person, r: synthetic.Person, date: int) -> bool:
     """The two persons' birth dates agree as far as `date` (a DATE_LEVELS value) shows."""
     if date >= 1 and q.birth.year != r.birth.year:
@@ -81,11 +84,7 @@ def _agree(q: synthetic.Person, r: synthetic.Person, date: int) -> bool:
 
 def _compatible(q: synthetic.Person, r: synthetic.Person, shows: dict) -> bool:
     """The generous reading: the register person judged by its true attributes."""
-    if shows["patronymic"] and q.father != r.father:
-        return False
-    if shows["place"] and q.place != r.place:
-        return False
-    return _agree(q, r, shows["date"])
+    return _compatible_as_shown(q, shows, r, _SHOWS_ALL)
 
 
 def _compatible_as_shown(q: synthetic.Person, qs: dict, r: synthetic.Person, rs: dict) -> bool:

@@ -167,30 +167,45 @@ def generate(args: argparse.Namespace, data: Path) -> None:
     print(f"generated {data} in {time.monotonic() - t:.0f} s", file=sys.stderr)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def add_list_arguments(ap: argparse.ArgumentParser) -> None:
+    """The arguments that name a benchmark's lists: sizes, seed and name layout."""
     ap.add_argument("--register", type=int, default=100_000)
     ap.add_argument("--inquiries", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=2026)
     layout = ap.add_mutually_exclusive_group()
     layout.add_argument("--full-names", action="store_true", help="full_name column")
     layout.add_argument("--split-names", action="store_true", help="name parts (the default)")
+
+
+def lists_directory(args: argparse.Namespace) -> Path:
+    names = "full" if args.full_names else "split"
+    return HERE / "data" / f"{args.register}x{args.inquiries}-{names}-{args.seed}"
+
+
+def ensure_lists(args: argparse.Namespace, data: Path, *, regenerate: bool = True) -> bool:
+    """Generates the lists into `data` when absent, or when another version of the generator
+    wrote them and `regenerate`; whether they are the current generator's."""
+    made_by = data / "generator.txt"
+    current = made_by.exists() and made_by.read_text().strip() == fingerprint()
+    if not (data / "truth.csv").exists() or (not current and regenerate):
+        generate(args, data)
+        return True
+    return current
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_list_arguments(ap)
     ap.add_argument("--systems", default="homeward,exact,splink")
     ap.add_argument("--data", help="directory of the lists (generated there if absent)")
     ap.add_argument("--no-append", action="store_true", help="print only, leave RESULTS.md")
     args = ap.parse_args()
     names = "full" if args.full_names else "split"
-    data = Path(
-        args.data or HERE / "data" / f"{args.register}x{args.inquiries}-{names}-{args.seed}"
-    )
-    data = data.resolve()
-    made_by = data / "generator.txt"
-    current = made_by.exists() and made_by.read_text().strip() == fingerprint()
-    if not (data / "truth.csv").exists() or (not current and not args.data):
-        generate(args, data)
-    elif not current:
+    data = Path(args.data).resolve() if args.data else lists_directory(args)
+    current = ensure_lists(args, data, regenerate=not args.data)
+    if not current:
         print(f"{data}: written by another version of the generator", file=sys.stderr)
     truth = metrics.read_truth(data / "truth.csv")
     variations = metrics.read_variations(data / "variations.csv")

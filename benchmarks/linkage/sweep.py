@@ -56,22 +56,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--register", type=int, default=100_000)
-    ap.add_argument("--inquiries", type=int, default=10_000)
-    ap.add_argument("--seed", type=int, default=2026)
-    layout = ap.add_mutually_exclusive_group()
-    layout.add_argument("--full-names", action="store_true")
-    layout.add_argument("--split-names", action="store_true")
+    run.add_list_arguments(ap)
     ap.add_argument("--candidates", type=int, default=50)
     ap.add_argument("--precision", type=float, default=0.995)
     ap.add_argument("--thresholds", type=_floats, default=THRESHOLDS, help="comma-separated")
     ap.add_argument("--margins", type=_floats, default=MARGINS, help="comma-separated, in bits")
     args = ap.parse_args()
     names = "full" if args.full_names else "split"
-    data = HERE / "data" / f"{args.register}x{args.inquiries}-{names}-{args.seed}"
-    made_by = data / "generator.txt"
-    if not made_by.exists() or made_by.read_text().strip() != run.fingerprint():
-        run.generate(args, data)
+    data = run.lists_directory(args)
+    run.ensure_lists(args, data)
     truth = metrics.read_truth(data / "truth.csv")
     left = prepare(lists.read_persons(data / "inquiries.csv"))
     right = prepare(lists.read_persons(data / "register.csv"), start=len(left))

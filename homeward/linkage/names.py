@@ -376,8 +376,8 @@ def surname_russian_reading(text: str) -> str:
     where that changes nothing. Two records agree on it, or one's reading is the other's key,
     when one writes the Ukrainian form and the other the Russian."""
     out = []
-    for token in tokens(text):
-        low = unicodedata.normalize("NFC", token.lower())
+    for token in tokens(text):  # composed already
+        low = token.lower()
         cyrillic = any(_is_cyrillic(c) for c in low)
         for pattern, repl in _RUSSIAN_FORM_CYRILLIC if cyrillic else _RUSSIAN_FORM_LATIN:
             low = pattern.sub(repl, low)
