@@ -34,6 +34,12 @@ each group measured *with the truth* (so the frontier is optimistic: no real mat
 which groups are safe). The recall it reaches while precision stays at or above a target bounds
 the recall of any matcher at that precision, up to the few decisions a matcher could take among
 several compatible records by how much more one of them shows.
+
+*Top 5*: a list of five candidates holds the person's record for sure when at most five
+records are compatible with the inquiry. When more are (a common name without a date in a
+large register), those that show more in agreement come first and the rest are a draw: the
+top-5 ceiling counts an inquiry whose record ties with k others, behind a records that show
+more, (5 − a)/(k + 1), at most 1.
 """
 
 from __future__ import annotations
@@ -118,6 +124,16 @@ def _shows_more(a: tuple, b: tuple) -> bool:
     return a != b and all(x >= y for x, y in zip(a, b, strict=True))
 
 
+def _in_top5(qs: dict, truth: str, compatible: list[str], shows: dict) -> float:
+    """How surely five candidates hold the true record among `compatible` records: those that
+    show more in agreement come first, the rest in an even draw."""
+    mine = _agreed(qs, shows[truth])
+    agreed = [_agreed(qs, shows[rid]) for rid in compatible]
+    above = sum(_shows_more(a, mine) for a in agreed)
+    tied = sum(not _shows_more(a, mine) and not _shows_more(mine, a) for a in agreed)
+    return max(0.0, min(1.0, (5 - above) / tied))
+
+
 def _decided(lone_true: int, lone_wrong: int, lone_unfound: int, findable: int) -> dict:
     decided = lone_true + lone_wrong + lone_unfound
     return {
@@ -143,6 +159,7 @@ def ceiling(data: synthetic.Dataset) -> dict:
     groups: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     right_in: dict[tuple, list[str]] = defaultdict(list)  # the inquiries each group decides right
     findable = 0
+    top5 = 0.0  # the true record among five of its compatible records, ties taken evenly
     for row in data.inquiries:
         qid = row["id"]
         q, qs = persons[qid], shows[qid]
@@ -161,6 +178,8 @@ def ceiling(data: synthetic.Dataset) -> dict:
                 tally[kind] += 1
             elif truth and truth in compatible and tally is generous:
                 crowded[DATE_NAMES[qs["date"]]] += 1
+        if truth and truth in compatible:
+            top5 += _in_top5(qs, truth, compatible, shows)
         if len(compatible) == 1:
             rs = shows[compatible[0]]
             key = ("lone", *_agreed(qs, rs), _bearers(len(same_name)))
@@ -181,6 +200,7 @@ def ceiling(data: synthetic.Dataset) -> dict:
     out["findable"] = findable
     out["crowded"] = dict(crowded)
     out["as_shown"] = _decided(shown["true"], shown["wrong"], shown["unfound"], findable)
+    out["top5"] = top5 / findable if findable else 0.0
     out["frontier"] = frontier(groups, findable)
     out["right_in"] = right_in
     return out
@@ -273,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inquiries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--precision", type=float, default=0.995)
+    parser.add_argument("--profile", default="default", choices=sorted(synthetic.PROFILES))
     parser.add_argument(
         "--matches",
         type=Path,
@@ -280,11 +301,14 @@ def main(argv: list[str] | None = None) -> int:
         "undecided of what the perfect reader decides, and why",
     )
     args = parser.parse_args(argv)
-    data = synthetic.generate(args.register, args.inquiries, seed=args.seed, keep_persons=True)
+    data = synthetic.generate(
+        args.register, args.inquiries, seed=args.seed, keep_persons=True, profile=args.profile
+    )
     c = ceiling(data)
     shown = c["as_shown"]
     print(
         f"### Ceiling, {args.register:,} register × {args.inquiries:,} inquiries, seed {args.seed}"
+        + ("" if args.profile == "default" else f", profile {args.profile}")
     )
     print()
     print(f"- findable inquiries: {c['findable']:,}")
@@ -309,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"- the perfect reader's frontier (groups chosen with the truth): recall "
         f"**{best_recall(c['frontier'], args.precision):.4f} at precision ≥ {args.precision}**"
+    )
+    print(
+        f"- top 5 as the records show: the person's record among five of its compatible "
+        f"records, ties drawn evenly — **top-5 ceiling {c['top5']:.4f}**"
     )
     print()
     print("| group (what both records show) | right | wrong | recall so far | precision so far |")
