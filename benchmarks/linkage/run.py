@@ -37,8 +37,11 @@ import psutil
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT))
 
 import metrics  # noqa: E402
+
+from homeward.linkage import synthetic  # noqa: E402
 
 PY = sys.executable
 HOMEWARD = str(Path(PY).parent / "homeward")
@@ -155,12 +158,12 @@ def generate(args: argparse.Namespace, data: Path) -> None:
         "import sys; sys.path.insert(0, sys.argv[1]); "
         "from homeward.linkage import synthetic as s; "
         "s.write(s.generate(int(sys.argv[2]), int(sys.argv[3]), seed=int(sys.argv[4]), "
-        "full_names=sys.argv[5] == 'full'), sys.argv[6])"
+        "full_names=sys.argv[5] == 'full', profile=sys.argv[7]), sys.argv[6])"
     )
     t = time.monotonic()
     subprocess.run(
         [PY, "-c", code, str(ROOT), str(args.register), str(args.inquiries), str(args.seed),
-         "full" if args.full_names else "split", str(data)],
+         "full" if args.full_names else "split", str(data), args.profile],
         check=True,
     )  # fmt: skip
     (data / "generator.txt").write_text(fingerprint() + "\n")
@@ -175,11 +178,18 @@ def add_list_arguments(ap: argparse.ArgumentParser) -> None:
     layout = ap.add_mutually_exclusive_group()
     layout.add_argument("--full-names", action="store_true", help="full_name column")
     layout.add_argument("--split-names", action="store_true", help="name parts (the default)")
+    ap.add_argument(
+        "--profile",
+        default="default",
+        choices=sorted(synthetic.PROFILES),
+        help="the shares the lists are written with (synthetic.PROFILES)",
+    )
 
 
 def lists_directory(args: argparse.Namespace) -> Path:
     names = "full" if args.full_names else "split"
-    return HERE / "data" / f"{args.register}x{args.inquiries}-{names}-{args.seed}"
+    profile = "" if args.profile == "default" else f"-{args.profile}"
+    return HERE / "data" / f"{args.register}x{args.inquiries}-{names}-{args.seed}{profile}"
 
 
 def ensure_lists(args: argparse.Namespace, data: Path, *, regenerate: bool = True) -> bool:
@@ -230,7 +240,9 @@ def main() -> None:
     findable = sum(1 for r in truth.values() if r)
     text = (
         f"### {args.register:,} register × {args.inquiries:,} inquiries, {names} names, "
-        f"seed {args.seed} — {dt.datetime.now(dt.UTC).date().isoformat()}\n\n"
+        f"seed {args.seed}"
+        + ("" if args.profile == "default" else f", profile {args.profile}")
+        + f" — {dt.datetime.now(dt.UTC).date().isoformat()}\n\n"
         f"Machine: {machine()}. Findable inquiries: {findable:,} of {len(truth):,}.\n\n"
         + "".join(f"{n}\n\n" for n in notes)
         + "| system | precision | recall | F1 | top-5 recall | matches | unfound matched "

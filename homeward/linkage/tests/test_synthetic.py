@@ -68,8 +68,8 @@ PROPORTIONS = [
     ("inquiries", "style:ngo", 0.30, 0.02),
     ("inquiries", "style:published", 0.20, 0.02),
     ("inquiries", "not_in_register", 0.12, 0.015),
-    ("inquiries", "date:year", 0.5 * 0.3 + 0.3 * 0.3 + 0.2 * 0.08, 0.02),
-    ("inquiries", "date:missing", 0.5 * 0.15 + 0.3 * 0.1 + 0.2 * 0.02, 0.015),
+    ("inquiries", "date:year", 0.8 * 0.06 + 0.2 * 0.08, 0.01),
+    ("inquiries", "date:missing", 0.8 * 0.02 + 0.2 * 0.02, 0.006),
     ("inquiries", "patronymic:missing", 0.4 * 0.55 + 0.1 * 0.5 + 0.3 * 0.85 + 0.2 * 0.15, 0.02),
     ("inquiries", "given:informal_latin", 0.30 * 0.3 * 0.96, 0.015),
     ("inquiries", "system:national2010", 0.2 + 0.3 * 0.28, 0.02),
@@ -83,6 +83,17 @@ PROPORTIONS = [
 def test_each_variation_occurs_in_its_documented_proportion(data, side, tag, expected, tolerance):
     rows = data.register if side == "register" else data.inquiries
     assert share(data, rows, tag) == pytest.approx(expected, abs=tolerance)
+
+
+def test_the_sparse_dates_profile_gives_a_third_of_family_and_ngo_inquiries_a_year_or_no_date():
+    sparse = syn.generate(1_000, N_INQUIRIES, seed=7, profile="sparse_dates")
+    rows = sparse.inquiries
+    assert share(sparse, rows, "date:year") == pytest.approx(
+        0.5 * 0.3 + 0.3 * 0.3 + 0.2 * 0.08, abs=0.02
+    )
+    assert share(sparse, rows, "date:missing") == pytest.approx(
+        0.5 * 0.15 + 0.3 * 0.1 + 0.2 * 0.02, abs=0.015
+    )
 
 
 def test_every_romanisation_system_and_every_rarer_kind_occurs(data):
