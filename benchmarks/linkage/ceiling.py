@@ -166,17 +166,18 @@ def ceiling(data: synthetic.Dataset) -> dict:
         truth = data.truth[qid]
         findable += truth is not None
         same_name = by_identity.get(_identity(q), [])
-        for tally, compatible in (
+        # the records compatible as the records show, which the rest of the loop weighs
+        compatible = [
+            rid for rid in same_name if _compatible_as_shown(q, qs, persons[rid], shows[rid])
+        ]
+        for tally, candidates in (
             (generous, [rid for rid in same_name if _compatible(q, persons[rid], qs)]),
-            (
-                shown,
-                [rid for rid in same_name if _compatible_as_shown(q, qs, persons[rid], shows[rid])],
-            ),
+            (shown, compatible),
         ):
-            if len(compatible) == 1:
-                kind = "unfound" if truth is None else "true" if compatible[0] == truth else "wrong"
+            if len(candidates) == 1:
+                kind = "unfound" if truth is None else "true" if candidates[0] == truth else "wrong"
                 tally[kind] += 1
-            elif truth and truth in compatible and tally is generous:
+            elif truth and truth in candidates and tally is generous:
                 crowded[DATE_NAMES[qs["date"]]] += 1
         if truth and truth in compatible:
             top5 += _in_top5(qs, truth, compatible, shows)
