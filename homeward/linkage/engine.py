@@ -6,8 +6,10 @@ executes the same model. The run:
 1. prepares both lists' columns (features.py);
 2. takes term frequencies from the register side (RIGHT), so a common surname weighs less;
 3. starts from the shipped model (data/model.json) and re-estimates what depends on the data at
-   hand: u by random sampling and the prior from near-certain pairs (`train="u"`, the default),
-   also m by expectation maximisation (`train="em"`), or nothing (`train="none"`);
+   hand: the birth levels' m for the lists' mix of whole dates and years
+   (model.adapt_to_dates), u by random sampling and the prior from near-certain pairs
+   (`train="u"`, the default), also m by expectation maximisation (`train="em"`), or nothing
+   (`train="none"`);
 4. scores every pair the blocking rules produce and keeps each LEFT record's best candidates;
 5. decides: `match` when the probability reaches the threshold *and* no other candidate comes
    close (a namesake or a twin with the same score makes both `possible`); explains each pair.
@@ -93,19 +95,24 @@ def _register_tf(linker, db_api, tf: dict[str, dict[str, float]], engine: str) -
         linker.table_management.register_term_frequency_lookup(sdf, col)
 
 
-def _train(linker, train: str, progress: Progress, default_prior: float) -> None:
+def _train(
+    linker, train: str, progress: Progress, default_prior: float, recall: float | None
+) -> None:
     if train == "none":
         return
     progress("training: the prior from near-certain pairs…")
-    linker.training.estimate_probability_two_random_records_match(
-        ["l.sn = r.sn AND l.gc = r.gc AND l.bdate = r.bdate"], recall=0.6
-    )
-    prior = linker._settings_obj._probability_two_random_records_match
+    prior = 0.0
+    if recall is None or recall >= 0.01:
+        linker.training.estimate_probability_two_random_records_match(
+            [model_mod.PRIOR_RULE], recall=recall or 0.6
+        )
+        prior = linker._settings_obj._probability_two_random_records_match
     if not 0 < prior < 1:
         # No near-certain pair (a short list, or no full dates): nothing to estimate from.
         progress("training: no near-certain pairs to estimate the prior from; the default instead")
         prior = linker._settings_obj._probability_two_random_records_match = default_prior
-    progress(f"training: prior {prior:.3g} per pair; u by random sampling…")
+    found = f" (the rule finds {recall:.0%} of true pairs in these lists)" if recall else ""
+    progress(f"training: prior {prior:.3g} per pair{found}; u by random sampling…")
     linker.training.estimate_u_using_random_sampling(max_pairs=3e6, seed=7)
     if train == "em":
         progress("training: m by expectation maximisation…")
@@ -149,6 +156,10 @@ def _run(
     if train == "none":
         trained = dict(trained)
         trained["probability_two_random_records_match"] = default_prior
+    else:
+        # m for these lists' mix of whole dates and years, as u is about to be estimated on them
+        trained = model_mod.adapt_to_dates(trained, left_rows, right_rows or left_rows)
+    recall = model_mod.prior_rule_recall(trained, left_rows, right_rows or left_rows)
     if dedupe:
         linker = Linker(left, _settings_with(trained, "dedupe_only"), log_level=None)
         tf = term_frequencies({c: [r[c] for r in left_rows] for c in TF_COLUMNS})
@@ -158,7 +169,7 @@ def _run(
         linker = Linker([left, right], _settings_with(trained, "link_only"), log_level=None)
         tf = term_frequencies({c: [r[c] for r in right_rows] for c in TF_COLUMNS})
     _register_tf(linker, db_api, tf, engine)
-    _train(linker, train, progress, default_prior)
+    _train(linker, train, progress, default_prior, recall)
     progress("scoring candidate pairs…")
     floor = model_mod.weight_of(FLOOR_PROBABILITY)
     predictions = linker.inference.predict(threshold_match_weight=floor)

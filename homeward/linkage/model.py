@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -435,6 +435,112 @@ def _level_dict(level: Level) -> dict:
         # the level's own u (it is the exact-match level of its column), as the Python scorer does
         out["disable_tf_exact_match_detection"] = True
     return out
+
+
+# The rule whose pairs the prior is estimated from: near-certain, but only as many of the true
+# pairs pass it as agree on both names and give the whole birth date on both sides.
+PRIOR_RULE = "l.sn = r.sn AND l.gc = r.gc AND l.bdate = r.bdate"
+
+
+# How much of a birth date a record gives, and what two records give between them. The birth
+# comparison's levels each belong to some of these patterns ("same day" to FF only, "same
+# year, a month unknown" to FY, MY and YY), so a level's m, its share of the true pairs, is the
+# share of the true pairs with its pattern times its share within the pattern. The first factor
+# is the lists' and not the person's: inquiries that mostly give a year make the year levels
+# common among true pairs and random pairs alike. A model trained on one mix and run on
+# another keeps its m while u is re-estimated on the data at hand, and would weigh "same year,
+# a month unknown" two bits too high on lists that give it seldom (adapt_to_dates).
+DATE_PATTERNS = ("FF", "FM", "FY", "MM", "MY", "YY")
+
+
+def date_completeness(row: Row) -> str | None:
+    """ "F" a whole date, "M" a year and month, "Y" a year only, None no date."""
+    if row["byear"] is None:
+        return None
+    if row["bmonth"] is None:
+        return "Y"
+    return "M" if row["bday"] is None else "F"
+
+
+def date_pattern(a: Row, b: Row) -> str | None:
+    x, y = date_completeness(a), date_completeness(b)
+    return None if x is None or y is None else "".join(sorted(x + y))
+
+
+def completeness_shares(rows: Iterable[Row]) -> dict[str | None, float]:
+    """The share of the records giving a whole date ("F"), a month ("M"), a year ("Y"), none."""
+    counts = Counter(date_completeness(r) for r in rows)
+    total = sum(counts.values()) or 1
+    return {k: counts[k] / total for k in ("F", "M", "Y", None)}
+
+
+def _birth_levels() -> list[Level]:
+    birth = next(c for c in COMPARISONS if c.name == "birth")
+    return [lv for lv in birth.levels if not lv.null]
+
+
+def birth_m_by_pattern(pairs: Iterable[tuple[Row, Row]]) -> dict[str, list[float]]:
+    """For true pairs: per date pattern, each (non-null) birth level's share of its pairs."""
+    levels = _birth_levels()
+    counts = {g: [0] * len(levels) for g in DATE_PATTERNS}
+    for a, b in pairs:
+        g = date_pattern(a, b)
+        if g is not None:
+            counts[g][next(i for i, lv in enumerate(levels) if lv.test(a, b))] += 1
+    return {g: [n / sum(c) for n in c] for g, c in counts.items() if sum(c)}
+
+
+def _pattern_shares(left: Mapping, right: Mapping) -> dict[str, float]:
+    """Each pattern's share of the pairs in which both records give a date, the two lists'
+    records paired at random (a true pair's two records are written independently too)."""
+    out: dict[str, float] = dict.fromkeys(DATE_PATTERNS, 0.0)
+    known = (1 - left[None]) * (1 - right[None])
+    if known <= 0:
+        return out
+    for x in "FMY":
+        for y in "FMY":
+            out["".join(sorted(x + y))] += left[x] * right[y] / known
+    return out
+
+
+def adapt_to_dates(model: dict, left_rows: Sequence[Row], right_rows: Sequence[Row]) -> dict:
+    """The model with the birth levels' m for these lists' mix of whole dates, months and years
+    (DATE_PATTERNS), from the per-pattern shares the model was trained with. A model without
+    them (an older one, or one trained elsewhere) is returned as it is."""
+    by_pattern = model.get("homeward", {}).get("birth_m_by_pattern")
+    if not by_pattern:
+        return model
+    shares = _pattern_shares(completeness_shares(left_rows), completeness_shares(right_rows))
+    levels = _birth_levels()
+    m = [0.0] * len(levels)
+    for g, share in shares.items():
+        for i, p in enumerate(by_pattern.get(g) or [0.0] * len(levels)):
+            m[i] += share * p
+    total = sum(m)
+    if total <= 0:
+        return model
+    out = json.loads(json.dumps(model))
+    birth = next(c for c in out["comparisons"] if c["output_column_name"] == "birth")
+    trained = [lv for lv in birth["comparison_levels"] if "m_probability" in lv]
+    for lv, share in zip(trained, m, strict=True):
+        # a level no true pair of the training lists reached keeps a trace of its old m
+        lv["m_probability"] = max(share / total, 1e-6)
+    return out
+
+
+def prior_rule_recall(
+    model: dict, left_rows: Sequence[Row], right_rows: Sequence[Row]
+) -> float | None:
+    """The share of true pairs that PRIOR_RULE finds in these lists: those agreeing on both
+    names (as the model was trained) with a whole date on both sides, the same day. None when
+    the model does not know its names' share."""
+    names = model.get("homeward", {}).get("names_agree")
+    whole_dates = model.get("homeward", {}).get("birth_m_by_pattern", {}).get("FF")
+    if not names or not whole_dates:
+        return None
+    same_day = whole_dates[[lv.label for lv in _birth_levels()].index("same day")]
+    whole = completeness_shares(left_rows)["F"] * completeness_shares(right_rows)["F"]
+    return names * whole * same_day
 
 
 MODEL_PATH = "data/model.json"

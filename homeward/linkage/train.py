@@ -92,9 +92,16 @@ def train(left, right, truth: list[tuple[int, int]], *, progress=print) -> dict:
         model_mod.term_frequencies({c: [r[c] for r in right_rows] for c in model_mod.TF_COLUMNS}),
         "duckdb",
     )
+    pairs = [(left_rows[a], right_rows[b]) for a, b in truth]
+    names_agree = sum(
+        1 for a, b in pairs if a["sn"] is not None and a["sn"] == b["sn"] and a["gc"] == b["gc"]
+    ) / max(len(pairs), 1)
+    by_pattern = model_mod.birth_m_by_pattern(pairs)
+    extra = {"names_agree": names_agree, "birth_m_by_pattern": by_pattern}
     progress("prior…")
     linker.training.estimate_probability_two_random_records_match(
-        ["l.sn = r.sn AND l.gc = r.gc AND l.bdate = r.bdate"], recall=0.6
+        [model_mod.PRIOR_RULE],
+        recall=model_mod.prior_rule_recall({"homeward": extra}, left_rows, right_rows) or 0.6,
     )
     progress("u by random sampling…")
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=11)
@@ -116,7 +123,10 @@ def train(left, right, truth: list[tuple[int, int]], *, progress=print) -> dict:
     linker.training.estimate_m_from_pairwise_labels(
         db_api.register(labels, table_name="homeward_labels")
     )
-    return floor_m(linker.misc.save_model_to_json())
+    trained = floor_m(linker.misc.save_model_to_json())
+    # what adapts the model to other lists' dates (model.adapt_to_dates, prior_rule_recall)
+    trained["homeward"] = extra
+    return trained
 
 
 # Synthetic lists write one person's birthplace the same way every time (in another script at
