@@ -93,8 +93,11 @@ def train(left, right, truth: list[tuple[int, int]], *, progress=print) -> dict:
         "duckdb",
     )
     pairs = [(left_rows[a], right_rows[b]) for a, b in truth]
+    # as PRIOR_RULE's SQL compares them: a missing name agrees with nothing
     names_agree = sum(
-        1 for a, b in pairs if a["sn"] is not None and a["sn"] == b["sn"] and a["gc"] == b["gc"]
+        1
+        for a, b in pairs
+        if a["sn"] is not None and a["sn"] == b["sn"] and a["gc"] is not None and a["gc"] == b["gc"]
     ) / max(len(pairs), 1)
     by_pattern = model_mod.birth_m_by_pattern(pairs)
     extra = {"names_agree": names_agree, "birth_m_by_pattern": by_pattern}
