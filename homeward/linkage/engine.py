@@ -153,13 +153,15 @@ def _run(
     # record in twenty is a second record of someone (a dedupe).
     n = len(left_rows) if dedupe else len(right_rows or ())
     default_prior = (0.1 if dedupe else 0.5) / max(n, 2)
+    left_dates = model_mod.completeness_shares(left_rows)
+    right_dates = model_mod.completeness_shares(right_rows) if right_rows else left_dates
     if train == "none":
         trained = dict(trained)
         trained["probability_two_random_records_match"] = default_prior
     else:
         # m for these lists' mix of whole dates and years, as u is about to be estimated on them
-        trained = model_mod.adapt_to_dates(trained, left_rows, right_rows or left_rows)
-    recall = model_mod.prior_rule_recall(trained, left_rows, right_rows or left_rows)
+        trained = model_mod.adapt_to_dates(trained, left_dates, right_dates)
+    recall = model_mod.prior_rule_recall(trained, left_dates, right_dates)
     if dedupe:
         linker = Linker(left, _settings_with(trained, "dedupe_only"), log_level=None)
         tf = term_frequencies({c: [r[c] for r in left_rows] for c in TF_COLUMNS})

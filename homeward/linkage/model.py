@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -495,7 +495,7 @@ def birth_m_by_pattern(pairs: Iterable[tuple[Row, Row]]) -> dict[str, list[float
     return {g: [n / sum(c) for n in c] for g, c in counts.items() if sum(c)}
 
 
-def _pattern_shares(left: Mapping, right: Mapping) -> dict[str, float]:
+def _pattern_shares(left: Shares, right: Shares) -> dict[str, float]:
     """Each pattern's share of the pairs in which both records give a date, the two lists'
     records paired at random (a true pair's two records are written independently too)."""
     out: dict[str, float] = dict.fromkeys(DATE_PATTERNS, 0.0)
@@ -508,14 +508,18 @@ def _pattern_shares(left: Mapping, right: Mapping) -> dict[str, float]:
     return out
 
 
-def adapt_to_dates(model: dict, left_rows: Sequence[Row], right_rows: Sequence[Row]) -> dict:
-    """The model with the birth levels' m for these lists' mix of whole dates, months and years
-    (DATE_PATTERNS), from the per-pattern shares the model was trained with. A model without
-    them (an older one, or one trained elsewhere) is returned as it is."""
+Shares = Mapping[str | None, float]  # completeness_shares of one list
+
+
+def adapt_to_dates(model: dict, left: Shares, right: Shares) -> dict:
+    """The model with the birth levels' m for two lists' mix of whole dates, months and years
+    (their completeness_shares; DATE_PATTERNS), from the per-pattern shares the model was
+    trained with. A model without them (an older one, or one trained elsewhere) is returned as
+    it is."""
     by_pattern = model.get("homeward", {}).get("birth_m_by_pattern")
     if not by_pattern:
         return model
-    shares = _pattern_shares(completeness_shares(left_rows), completeness_shares(right_rows))
+    shares = _pattern_shares(left, right)
     levels = _birth_levels()
     m = [0.0] * len(levels)
     for g, share in shares.items():
@@ -533,10 +537,9 @@ def adapt_to_dates(model: dict, left_rows: Sequence[Row], right_rows: Sequence[R
     return out
 
 
-def prior_rule_recall(
-    model: dict, left_rows: Sequence[Row], right_rows: Sequence[Row]
-) -> float | None:
-    """The share of true pairs that PRIOR_RULE finds in these lists: those agreeing on both
+def prior_rule_recall(model: dict, left: Shares, right: Shares) -> float | None:
+    """The share of true pairs that PRIOR_RULE finds in two lists with these
+    completeness_shares: those agreeing on both
     names (as the model was trained) with a whole date on both sides, the same day. None when
     the model does not know its names' share."""
     names = model.get("homeward", {}).get("names_agree")
@@ -544,8 +547,7 @@ def prior_rule_recall(
     if not names or not whole_dates:
         return None
     same_day = whole_dates[[lv.label for lv in _birth_levels()].index("same day")]
-    whole = completeness_shares(left_rows)["F"] * completeness_shares(right_rows)["F"]
-    return names * whole * same_day
+    return names * (left["F"] * right["F"]) * same_day
 
 
 MODEL_PATH = "data/model.json"

@@ -104,7 +104,12 @@ def train(left, right, truth: list[tuple[int, int]], *, progress=print) -> dict:
     progress("prior…")
     linker.training.estimate_probability_two_random_records_match(
         [model_mod.PRIOR_RULE],
-        recall=model_mod.prior_rule_recall({"homeward": extra}, left_rows, right_rows) or 0.6,
+        recall=model_mod.prior_rule_recall(
+            {"homeward": extra},
+            model_mod.completeness_shares(left_rows),
+            model_mod.completeness_shares(right_rows),
+        )
+        or 0.6,
     )
     progress("u by random sampling…")
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=11)
