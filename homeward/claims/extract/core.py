@@ -6,11 +6,18 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from . import lexicon as lx
-from .numbers import Number, norm, parse_number
+from .numbers import Number, norm
 
 COUNTS = (
-    "held", "foreigners_held", "exchanged", "removed_from_lists", "not_accepted",
-    "refused_repatriation", "joined_forces", "died", "missing",
+    "held",
+    "foreigners_held",
+    "exchanged",
+    "removed_from_lists",
+    "not_accepted",
+    "refused_repatriation",
+    "joined_forces",
+    "died",
+    "missing",
 )
 QUOTE_MAX = 600
 APPROX = 0.10  # "approximately N" is N ± 10 %
@@ -44,7 +51,9 @@ class Claim:
 
 
 # --- sentences and tokens -----------------------------------------------------------------------
-ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|No|vs|approx|ca|т\.е|т\.д|г|гг|ст|тыс|тис|млн|млрд|им|ім|пп|п|ул|вул|рис|см|напр|etc|U\.S|U\.N|e\.g|i\.e)\.)$")
+ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|No|vs|approx|ca|т\.е|т\.д|г|гг|ст|тыс|тис|млн|млрд|им|ім|пп|п|ул|вул|рис|см|напр|etc|U\.S|U\.N|e\.g|i\.e)\.)$"
+)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -84,36 +93,115 @@ def _q(*words: str) -> str:
 
 
 OVER = _q(
-    "over", "more than", "above", "upwards of", "in excess of", "exceeding", "more then",
-    "понад", "більше", "більше ніж", "більш ніж", "більш як", "більше як", "понад як", "свыше",
-    "более", "более чем", "больше", "больше чем", "свыше чем", "well over", "понад за",
+    "over",
+    "more than",
+    "above",
+    "upwards of",
+    "in excess of",
+    "exceeding",
+    "more then",
+    "понад",
+    "більше",
+    "більше ніж",
+    "більш ніж",
+    "більш як",
+    "більше як",
+    "понад як",
+    "свыше",
+    "более",
+    "более чем",
+    "больше",
+    "больше чем",
+    "свыше чем",
+    "well over",
+    "понад за",
 )
 AT_LEAST = _q(
-    "at least", "no fewer than", "no less than", "a minimum of", "not less than", "minimum",
-    "не менее", "не меньше", "не менее чем", "по меньшей мере", "по крайней мере", "как минимум",
-    "минимум", "щонайменше", "принаймні", "не менше", "не менше ніж", "не менш ніж", "не менш як",
-    "як мінімум", "мінімум", "at least some",
+    "at least",
+    "no fewer than",
+    "no less than",
+    "a minimum of",
+    "not less than",
+    "minimum",
+    "не менее",
+    "не меньше",
+    "не менее чем",
+    "по меньшей мере",
+    "по крайней мере",
+    "как минимум",
+    "минимум",
+    "щонайменше",
+    "принаймні",
+    "не менше",
+    "не менше ніж",
+    "не менш ніж",
+    "не менш як",
+    "як мінімум",
+    "мінімум",
+    "at least some",
 )
 UP_TO = _q(
-    "up to", "as many as", "at most", "no more than", "not more than", "до", "не более",
-    "не больше", "не более чем", "не більше", "не більше ніж", "не більш ніж", "максимум",
-    "maximum", "at the most",
+    "up to",
+    "as many as",
+    "at most",
+    "no more than",
+    "not more than",
+    "до",
+    "не более",
+    "не больше",
+    "не более чем",
+    "не більше",
+    "не більше ніж",
+    "не більш ніж",
+    "максимум",
+    "maximum",
+    "at the most",
 )
 UNDER = _q("fewer than", "less than", "under", "менее", "меньше", "менше", "менше ніж", "менш ніж")
 ABOUT = _q(
-    "about", "around", "approximately", "approx.", "roughly", "some", "an estimated", "estimated",
-    "circa", "ca.", "~", "около", "примерно", "порядка", "приблизительно", "ориентировочно",
-    "почти около", "близько", "приблизно", "орієнтовно", "десь", "близ",
+    "about",
+    "around",
+    "approximately",
+    "approx.",
+    "roughly",
+    "some",
+    "an estimated",
+    "estimated",
+    "circa",
+    "ca.",
+    "~",
+    "около",
+    "примерно",
+    "порядка",
+    "приблизительно",
+    "ориентировочно",
+    "почти около",
+    "близько",
+    "приблизно",
+    "орієнтовно",
+    "десь",
+    "близ",
 )
-NEARLY = _q("almost", "nearly", "close to", "just under", "почти", "чуть менее", "майже",
-            "мало не", "без малого", "практически", "практично")
+NEARLY = _q(
+    "almost",
+    "nearly",
+    "close to",
+    "just under",
+    "почти",
+    "чуть менее",
+    "майже",
+    "мало не",
+    "без малого",
+    "практически",
+    "практично",
+)
 
 QUALIFIER = re.compile(
     rf"(?:(?P<over>{OVER})|(?P<at_least>{AT_LEAST})|(?P<up_to>{UP_TO})|(?P<under>{UNDER})|"
     rf"(?P<about>{ABOUT})|(?P<nearly>{NEARLY}))\s*$"
 )
 RANGE_JOIN = {"-", "–", "—", "to", "and", "до", "і", "и", "or", "или", "або", "чи"}
-RANGE_START = {"between", "from", "от", "від", "з", "from"}
+RANGE_START = {"between", "from", "от", "від", "з"}
 
 
 def interval(n: Number, qualifier: str | None, share: bool) -> tuple[float | None, float | None]:
@@ -160,9 +248,33 @@ def _after(toks: list[re.Match], j: int, n: int = 4) -> list[str]:
 
 
 ELLIPTIC_NEXT = {
-    "were", "was", "are", "have", "had", "of", "identified", "among", "who", "из", "з", "із",
-    "серед", "среди", "had", "remain", "remained", "still", "more", "others", "другие", "інші",
-    "из", "уже", "вже", "have", "returned", "died", "joined", "refused",
+    "were",
+    "was",
+    "are",
+    "have",
+    "had",
+    "of",
+    "identified",
+    "among",
+    "who",
+    "из",
+    "з",
+    "із",
+    "серед",
+    "среди",
+    "remain",
+    "remained",
+    "still",
+    "more",
+    "others",
+    "другие",
+    "інші",
+    "уже",
+    "вже",
+    "returned",
+    "died",
+    "joined",
+    "refused",
 }
 
 
@@ -198,13 +310,31 @@ def _cut(phrase: str, max_words: int = 9) -> str | None:
     if m and m.start() > 0:
         phrase = phrase[: m.start()]
     words = phrase.strip(" ,.;:—-–\"'«»“”").split()
+    if len(words) > 1 and words[0].lower() in ("в", "у", "во", "in"):
+        words = words[1:]  # "повідомили в ГУР": the body is ГУР
     if not words:
         return None
     words = words[:max_words]
     out = " ".join(words).strip(" ,.;:—-–\"'«»“”")
     low = out.lower()
-    if low in {"he", "she", "they", "it", "we", "i", "он", "она", "они", "він", "вона", "вони",
-               "this", "that", "the report", "the statement"}:
+    if low in {
+        "he",
+        "she",
+        "they",
+        "it",
+        "we",
+        "i",
+        "он",
+        "она",
+        "они",
+        "він",
+        "вона",
+        "вони",
+        "this",
+        "that",
+        "the report",
+        "the statement",
+    }:
         return None
     return out or None
 
@@ -223,8 +353,9 @@ def find_claimant(sentence: str) -> str | None:
         got = _cut(m.group(1))
         if got:
             return got
-    m = re.search(
-        rf"(?:^|[,“\"—–]\s*)((?:[Tt]he\s+|[Aa]n?\s+)?[A-Z][^,;:\"“”]{{1,100}}?)\s+{SAY_VERBS_EN}\b", s
+    m = re.search(rf",\s*([^,;:\"“”]{{2,100}}?)\s+{SAY_VERBS_EN}\b", s) or re.search(
+        rf"(?:^|[,“\"—–]\s*)((?:[Tt]he\s+|[Aa]n?\s+)?[A-Z][^,;:\"“”]{{1,100}}?)\s+{SAY_VERBS_EN}\b",
+        s,
     )
     if m:
         got = _cut(m.group(1), 12)
@@ -236,13 +367,19 @@ def find_claimant(sentence: str) -> str | None:
         got = _cut(m.group(1))
         if got:
             return got
-    m = re.search(rf"(?:^|[.,“\"«—–]\s*)([А-ЯЁІЇЄҐA-Z][^,;:\"«»“”]{{1,100}}?)\s+{SAY_VERBS_RU}\b", s)
+    m = re.search(
+        rf"(?:^|[.,“\"«—–]\s*)([А-ЯЁІЇЄҐA-Z][^,;:\"«»“”]{{1,100}}?)\s+{SAY_VERBS_RU}\b", s
+    )
     if m:
         got = _cut(m.group(1), 12)
         if got:
             return got
-    m = re.search(r"\b(sources? (?:in|close to|within)\s+[^,.;]+|источник\w* (?:в|из)\s+[^,.;]+|"
-                  r"джерел\w* (?:в|у|із|з)\s+[^,.;]+)", s, re.I)
+    m = re.search(
+        r"\b(sources? (?:in|close to|within)\s+[^,.;]+|источник\w* (?:в|из)\s+[^,.;]+|"
+        r"джерел\w* (?:в|у|із|з)\s+[^,.;]+)",
+        s,
+        re.I,
+    )
     if m:
         return _cut(m.group(1))
     return None
@@ -273,12 +410,44 @@ def side_of(claimant: str | None) -> str | None:
 
 # --- dates --------------------------------------------------------------------------------------
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-    "январ": 1, "феврал": 2, "марта": 3, "март": 3, "апрел": 4, "мая": 5, "май": 5, "июн": 6,
-    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
-    "січ": 1, "лют": 2, "берез": 3, "квіт": 4, "травн": 5, "черв": 6, "лип": 7, "серп": 8,
-    "верес": 9, "жовт": 10, "листопад": 11, "груд": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    "январ": 1,
+    "феврал": 2,
+    "марта": 3,
+    "март": 3,
+    "апрел": 4,
+    "мая": 5,
+    "май": 5,
+    "июн": 6,
+    "июл": 7,
+    "август": 8,
+    "сентябр": 9,
+    "октябр": 10,
+    "ноябр": 11,
+    "декабр": 12,
+    "січ": 1,
+    "лют": 2,
+    "берез": 3,
+    "квіт": 4,
+    "травн": 5,
+    "черв": 6,
+    "лип": 7,
+    "серп": 8,
+    "верес": 9,
+    "жовт": 10,
+    "листопад": 11,
+    "груд": 12,
 }
 MONTH_RE = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|"

@@ -28,10 +28,14 @@ CLAUSE_BREAK = re.compile(
     r"\bв то время как\b|\bу той час як\b|\bпри этом\b|\bпри цьому\b|\bthough\b|\balthough\b"
 )
 HELD_STRONG = next(r for c, r in lx.CUE_RE if c == "held")
-HELD_NOUN = re.compile(r"\bpows?\b|prisoners? of war|\bprisoners\b|военнопленн|пленн|"
-                       r"військовополонен|полонен|captives")
-AS_MANY = re.compile(r"as many\b|the same number|столько же|стільки ж|такое же количество|"
-                     r"таку ж кількість|такую же")
+HELD_NOUN = re.compile(
+    r"\bpows?\b|prisoners? of war|\bprisoners\b|военнопленн|пленн|"
+    r"військовополонен|полонен|captives"
+)
+AS_MANY = re.compile(
+    r"as many\b|the same number|столько же|стільки ж|такое же количество|"
+    r"таку ж кількість|такую же"
+)
 N_FOR_N = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)\s*(?:[-–]?\s*(?:for|на|за)\s*[-–]?|"
     r"in exchange for|в обмен на|в обмін на)\s*(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?![\d])",
@@ -42,17 +46,45 @@ SIDE_ADJ = [
     ("RU", re.compile(r"^(?:russia|росси|российск|русск|російськ|росіян|россиян|ru\b|рф\b)")),
 ]
 HELD_BY = [
-    ("RU", re.compile(r"(?:in russian captivity|held (?:captive )?(?:by|in) russia|in russia\b|"
-                      r"russian-held|в (?:российском|русском) плену|в плену (?:у )?(?:росси|рф)|"
-                      r"в россии|у (?:російському|російськім) полоні|у полоні (?:в )?(?:росі|рф)|"
-                      r"в росії|у росії|утримує (?:росія|рф)|удерживает (?:россия|рф))")),
-    ("UA", re.compile(r"(?:in ukrainian captivity|held (?:captive )?(?:by|in) ukraine|in ukraine\b|"
-                      r"ukrainian-held|в украинском плену|в плену (?:у )?украин|в украине|"
-                      r"на украине|в (?:українському|українськім) полоні|у (?:українському|українськім) полоні|"
-                      r"в україні|у україні|утримує україна|удерживает украина)")),
+    (
+        "RU",
+        re.compile(
+            r"(?:in russian captivity|held (?:captive )?(?:by|in) russia|in russia\b|"
+            r"russian-held|в (?:российском|русском) плену|в плену (?:у )?(?:росси|рф)|"
+            r"в россии|у (?:російському|російськім) полоні|у полоні (?:в )?(?:росі|рф)|"
+            r"в росії|у росії|утримує (?:росія|рф)|удерживает (?:россия|рф))"
+        ),
+    ),
+    (
+        "UA",
+        re.compile(
+            r"(?:in ukrainian captivity|held (?:captive )?(?:by|in) ukraine|in ukraine\b|"
+            r"ukrainian-held|в украинском плену|в плену (?:у )?украин|в украине|"
+            r"на украине|в (?:українському|українськім) полоні|у (?:українському|українськім) полоні|"
+            r"в україні|у україні|утримує україна|удерживает украина)"
+        ),
+    ),
 ]
-YEAR_PREP = {"in", "since", "of", "from", "by", "until", "в", "у", "с", "з", "із", "до", "по",
-             "году", "року", "year", "годом", "роком"}
+YEAR_PREP = {
+    "in",
+    "since",
+    "of",
+    "from",
+    "by",
+    "until",
+    "в",
+    "у",
+    "с",
+    "з",
+    "із",
+    "до",
+    "по",
+    "году",
+    "року",
+    "year",
+    "годом",
+    "роком",
+}
 PRONOUN_SAY = re.compile(
     r"\b(?:he|she|they) (?:said|added|noted|told|stated)|\b(?:он|она|они|він|вона|вони) "
     r"(?:сказал|добавил|отметил|заявил|сказав|додав|зазначив|заявив|сказала|додала|заявила)",
@@ -83,8 +115,11 @@ def _classify(ns: str, pos: int) -> str | None:
             if best is None or (score, rank) < best[:2]:
                 best = (score, rank, cls)
     held_dist = min(
-        (min(abs(m.start() - rel), abs(m.end() - rel)) for m in HELD_STRONG.finditer(clause)
-         if not HELD_NOUN.fullmatch(m.group(0))),
+        (
+            min(abs(m.start() - rel), abs(m.end() - rel))
+            for m in HELD_STRONG.finditer(clause)
+            if not HELD_NOUN.fullmatch(m.group(0))
+        ),
         default=None,
     )
     if best is not None:
@@ -135,7 +170,7 @@ def extract(text: str, *, year: int | None = None) -> list[Claim]:
         if own:
             last_claimant = own
         found = _sentence_claims(s, year, prev_class)
-        prev_class = found[-1].counts if found else None
+        prev_class = found[-1].counts if found else prev_class
         # A date in the sentence before ("an exchange on August 14. Russia returned 84 …").
         if idx and any(c.refers_to is None for c in found):
             prev_date, _ = find_date(sents[idx - 1][1], year)
@@ -186,9 +221,20 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
                 used.add(k)
         for n, code in ((left, "UA"), (right, "RU")):
             out.append(
-                Claim(counts="exchanged", low=n, high=n, kind="count", claimant=None, side=None,
-                      quote=quote, of_party=code, refers_to=refers_to, figure=m.group(0),
-                      category=_category(nwords, ns, foreign), extra={"per_side": True})
+                Claim(
+                    counts="exchanged",
+                    low=n,
+                    high=n,
+                    kind="count",
+                    claimant=None,
+                    side=None,
+                    quote=quote,
+                    of_party=code,
+                    refers_to=refers_to,
+                    figure=m.group(0),
+                    category=_category(nwords, ns, foreign),
+                    extra={"per_side": True},
+                )
             )
 
     i = 0
@@ -205,10 +251,18 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
         high_n: Number | None = None
         if n.end + 2 < len(toks) and nwords[n.end + 1] in RANGE_JOIN:
             n2 = parse_number(words, n.end + 2)
-            if n2 and n2.value > n.value and (
-                nwords[n.end + 1] in ("-", "–", "—") or (i > 0 and nwords[i - 1] in RANGE_START)
+            if (
+                n2
+                and n2.value > n.value
+                and (
+                    nwords[n.end + 1] in ("-", "–", "—") or (i > 0 and nwords[i - 1] in RANGE_START)
+                )
             ):
-                if n2.value >= 1000 and n.value < n2.value / 100 and digits_value(words[i]) is not None:
+                if (
+                    n2.value >= 1000
+                    and n.value < n2.value / 100
+                    and digits_value(words[i]) is not None
+                ):
                     n.value *= 1000 if n2.value % 1000 == 0 else 1  # "2 to 3 thousand"
                 high_n = n2
         last = (high_n or n).end
@@ -222,16 +276,22 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
             continue
         raw = words[i]
         if re.fullmatch(r"(?:19|20)\d\d", raw) and (
-            (i > 0 and nwords[i - 1] in YEAR_PREP) or (after and after[0] in YEAR_PREP)
-            or not after or not is_person_word(after[0])
+            (i > 0 and nwords[i - 1] in YEAR_PREP)
+            or (after and after[0] in YEAR_PREP)
+            or not after
+            or not is_person_word(after[0])
         ):
             i = i_next
             continue
         if digits_value(raw) is None and n.value == 1 and not n.vague:
             i = i_next
             continue
+        if s[toks[last].end() : toks[last].end() + 1] == "-":  # "25-year-old", "a 40-page"
+            i = i_next
+            continue
         share = bool(after) and (
-            after[0] == "%" or after[0].startswith(("percent", "процент", "відсот", "проц"))
+            after[0] == "%"
+            or after[0].startswith(("percent", "процент", "відсот", "проц"))
             or after[:2] == ["per", "cent"]
         )
         if share:
@@ -256,11 +316,35 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
                 lx.ANAPHORA.match(" ".join(after))
             )
             if not person:
-                elliptic = has_person and (not after or after[0] in {
-                    "were", "was", "are", "have", "had", "identified", "among", "remain",
-                    "remained", "still", "who", "уже", "вже", "из", "з", "із", "серед", "среди",
-                    "returned", "died", "joined", "refused", "more",
-                })
+                elliptic = has_person and (
+                    not after
+                    or after[0]
+                    in {
+                        "were",
+                        "was",
+                        "are",
+                        "have",
+                        "had",
+                        "identified",
+                        "among",
+                        "remain",
+                        "remained",
+                        "still",
+                        "who",
+                        "уже",
+                        "вже",
+                        "из",
+                        "з",
+                        "із",
+                        "серед",
+                        "среди",
+                        "returned",
+                        "died",
+                        "joined",
+                        "refused",
+                        "more",
+                    }
+                )
                 if not elliptic:
                     i = i_next
                     continue
@@ -308,17 +392,30 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
             of_party=of_party,
             category=category,
             refers_to=refers_to,
-            figure=(qm.group(0).strip() + " " if qm else "") + span_text
+            figure=(qm.group(0).strip() + " " if qm else "")
+            + span_text
             + (" %" if share and "%" not in span_text else ""),
         )
         out.append(claim)
         # "returned 84 soldiers, handing over as many": the same figure for the other side.
         if cls == "exchanged" and lo == hi and AS_MANY.search(ns[tok_start:]):
+            claim.extra["per_side"] = True
             out.append(
-                Claim(counts=cls, low=lo, high=hi, kind="count", claimant=None, side=None,
-                      quote=quote, of_party=_other(of_party), held_by=None, category=category,
-                      refers_to=refers_to, figure=claim.figure + " (as many)",
-                      extra={"per_side": True})
+                Claim(
+                    counts=cls,
+                    low=lo,
+                    high=hi,
+                    kind="count",
+                    claimant=None,
+                    side=None,
+                    quote=quote,
+                    of_party=_other(of_party),
+                    held_by=None,
+                    category=category,
+                    refers_to=refers_to,
+                    figure=claim.figure + " (as many)",
+                    extra={"per_side": True},
+                )
             )
         i = i_next
     # One claim per figure and class in a sentence; "84 for 84 … returned 84" is the pair only.

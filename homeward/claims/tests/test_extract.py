@@ -1,0 +1,137 @@
+"""The extractor, table-driven in English, Ukrainian and Russian (no Django)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from homeward.claims.extract import extract
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
+
+
+def _contains(claim, value: float) -> bool:
+    lo, hi = claim.low, claim.high
+    return (lo is None or lo <= value + 1) and (hi is None or value <= hi)
+
+
+@pytest.mark.parametrize("stem", sorted(EXPECTED))
+def test_every_core_figure_of_a_dev_report_is_found_with_its_interval(stem):
+    claims = extract((FIXTURES / f"{stem}.txt").read_text())
+    remaining = list(claims)
+    for exp in EXPECTED[stem]:
+        match = next(
+            (
+                c
+                for c in remaining
+                if c.counts == exp["counts"]
+                and c.low == exp.get("low", c.low)
+                and c.high == exp.get("high", c.high)
+                and c.kind == exp.get("kind", "count")
+                and (exp.get("side") is None or c.side == exp["side"])
+            ),
+            None,
+        )
+        assert match is not None, (stem, exp, [c.as_dict() for c in claims])
+        remaining.remove(match)
+    assert remaining == [], [c.as_dict() for c in remaining]
+
+
+CASES = [
+    # (text, counts, low, high, kind)
+    ("Over 1,000 former soldiers joined four units.", "joined_forces", 1001, None, "count"),
+    ("At least 62 prisoners were identified as having joined.", "joined_forces", 62, None, "count"),
+    ("Approximately 1,000 POWs are held in Russia.", "held", 900, 1100, "count"),
+    ("Thousands of Ukrainian POWs are in Russian captivity.", "held", 2000, None, "count"),
+    ("About 70 % of those held are soldiers.", "held", 0.63, 0.77, "share"),
+    ("70% of the prisoners held are soldiers.", "held", 0.7, 0.7, "share"),
+    ("Between 50 and 60 prisoners died in captivity.", "died", 50, 60, "count"),
+    ("Up to 300 prisoners of war are missing.", "missing", None, 300, "count"),
+    ("Nearly 200 soldiers were released in the exchange.", "exchanged", 180, 200, "count"),
+    ("Twenty-two soldiers were exchanged on Friday.", "exchanged", 22, 22, "count"),
+    ("Понад тисячу військовополонених утримує Росія.", "held", 1001, None, "count"),
+    (
+        "Більше 100 громадян інших країн перебувають у полоні.",
+        "foreigners_held",
+        101,
+        None,
+        "count",
+    ),
+    ("Около 70 процентов пленных — военнослужащие.", "held", 0.63, 0.77, "share"),
+    ("Не менее 62 пленных перешли на сторону ВСУ.", "joined_forces", 62, None, "count"),
+    ("Тысячи пленных остаются в плену.", "held", 2000, None, "count"),
+    ("Из плена вернулись двести пятьдесят военнослужащих.", "exchanged", 250, 250, "count"),
+    ("Сто п'ять захисників повернулися додому.", "exchanged", 105, 105, "count"),
+    ("Десятки тысяч украинцев находятся в плену.", "held", 20000, None, "count"),
+    ("Несколько сотен пленных погибли.", "died", 200, 999, "count"),
+    ("Щонайменше 245 полонених загинули в полоні.", "died", 245, None, "count"),
+    ("Від 50 до 60 осіб зникли безвісти.", "missing", 50, 60, "count"),
+    ("Россия не хочет забирать свыше 1 000 пленных.", "not_accepted", 1001, None, "count"),
+    ("Приблизно 500 осіб викреслили зі списків на обмін.", "removed_from_lists", 450, 550, "count"),
+    ("Около 40 пленных отказались возвращаться в Россию.", "refused_repatriation", 36, 44, "count"),
+]
+
+
+@pytest.mark.parametrize("text,counts,low,high,kind", CASES)
+def test_a_quantity_about_persons_becomes_a_claim(text, counts, low, high, kind):
+    claims = extract(text)
+    assert [(c.counts, c.low, c.high, c.kind) for c in claims] == [(counts, low, high, kind)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The exchange took place on August 14, 2024.",
+        "The convoy travelled 120 km to the border.",
+        "Each family was paid $1,000 in compensation.",
+        "Prisoners from 32 countries were listed.",
+        "The group had an 89 percent increase in requests from soldiers.",
+        "It received 305 requests for help from soldiers.",
+        "A 25-year-old soldier was captured.",
+        "В 2023 году пленные провели в лагере 300 дней.",
+        "Війна триває вже 1000 днів, полонені чекають обміну.",
+        "The report has 40 pages about prisoners.",
+        "One of the prisoners said he was beaten.",
+    ],
+)
+def test_figures_not_about_persons_are_not_claims(text):
+    assert extract(text) == []
+
+
+@pytest.mark.parametrize(
+    "text,claimant,side",
+    [
+        ("Over 100 POWs are held, Dmytro Lubinets said.", "Dmytro Lubinets", "UA"),
+        (
+            "According to sources in Russian security structures, over 1,000 POWs joined units.",
+            "sources in Russian security structures",
+            "RU",
+        ),
+        (
+            "По словам Дмитрия Песков, более 1000 пленных удерживает Украина.",
+            "Дмитрия Песков",
+            "RU",
+        ),
+        ("За словами Дмитра Лубінця, понад 1000 полонених утримує Росія.", "Дмитра Лубінця", "UA"),
+        ("Более 500 пленных погибли, заявил Иван Выдуманный.", "Иван Выдуманный", None),
+    ],
+)
+def test_the_claimant_is_the_person_or_body_quoted(text, claimant, side):
+    (claim,) = extract(text)
+    assert (claim.claimant, claim.side) == (claimant, side)
+
+
+def test_n_for_n_gives_one_claim_per_side():
+    claims = extract("The parties swapped 84 for 84 prisoners of war.")
+    assert [(c.counts, c.low, c.high, c.of_party) for c in claims] == [
+        ("exchanged", 84, 84, "UA"),
+        ("exchanged", 84, 84, "RU"),
+    ]
+
+
+def test_the_date_a_figure_refers_to_is_read_with_the_publication_year():
+    (claim,) = extract("On August 7, 22 Ukrainian soldiers were returned home.", year=2024)
+    assert claim.refers_to == "2024-08-07"
