@@ -150,5 +150,7 @@ def interval_text(low: float | None, high: float | None, kind: str) -> str:
 
 
 def population_key(counts: str, held_by: str, of_party: str, category: str) -> str:
-    """A population in a URL: counts.held_by.of_party.category, '-' for any."""
-    return ".".join([counts, held_by or "-", of_party or "-", category or "-"])
+    """A population in a URL: counts.held_by.of_party, '-' for any. The category (soldiers,
+    civilians, foreign nationals) is shown per claim but does not split a population: reports
+    name the same persons "soldiers" in one sentence and "prisoners" in the next."""
+    return ".".join([counts, held_by or "-", of_party or "-"])

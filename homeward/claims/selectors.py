@@ -232,20 +232,17 @@ def population_label(claim: Claim) -> str:
         parts.append(_("of %(p)s") % {"p": claim.of_party.code})
     if claim.held_by_id:
         parts.append(_("held by %(p)s") % {"p": claim.held_by.code})
-    if claim.category:
-        parts.append(f"({claim.get_category_display()})")
     return " ".join(str(p) for p in parts)
 
 
 def population_claims(key: str) -> list[Claim]:
     parts = key.split(".")
-    if len(parts) != 4:
+    if len(parts) != 3:
         return []
-    counts, held, of, category = (None if p == "-" else p for p in parts)
+    counts, held, of = (None if p == "-" else p for p in parts)
     qs = Claim.objects.filter(confirmed(), counts=counts or "").select_related(
         "report", "side", "held_by", "of_party"
     )
     qs = qs.filter(held_by__code=held) if held else qs.filter(held_by__isnull=True)
     qs = qs.filter(of_party__code=of) if of else qs.filter(of_party__isnull=True)
-    qs = qs.filter(category=category or "")
     return list(qs.order_by("refers_to", "id"))
