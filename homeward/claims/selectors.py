@@ -103,12 +103,12 @@ def register_figure(claim: Claim, as_of: dt.date | None = None) -> Figure:
             .distinct()
             .count()
         )
-        what = {
+        what: str = {
             Counts.EXCHANGED: _("persons recorded exchanged"),
             Counts.REFUSED_REPATRIATION: _("persons recorded refusing repatriation"),
             Counts.JOINED_FORCES: _("persons recorded as joined the detaining forces"),
             Counts.DIED: _("persons recorded dead"),
-        }[claim.counts]
+        }[Counts(claim.counts)]
         # Every status event has a source; "sourced" counts the persons of the events.
         return Figure(True, _cell(count), _cell(count), _cell(good), what=str(what))
     if claim.counts in (Counts.HELD, Counts.FOREIGNERS_HELD):
@@ -164,7 +164,7 @@ def register_figure(claim: Claim, as_of: dt.date | None = None) -> Figure:
 def claim_text(claim: Claim) -> str:
     """'claimed ≥ 1,001 by sources in Russian security structures (RU) via TASS'."""
     who = claim.claimant or _("an unnamed claimant")
-    side = f" ({claim.side.code})" if claim.side_id else ""
+    side = f" ({claim.side.code})" if claim.side else ""
     return _("claimed %(interval)s by %(who)s%(side)s via %(outlet)s") % {
         "interval": interval_text(claim.low, claim.high, claim.kind),
         "who": who,
@@ -210,7 +210,7 @@ def populations() -> list[dict]:
     groups: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
         groups[c.population_key].append(c)
-    out = []
+    out: list[dict] = []
     for key, items in groups.items():
         figure = register_figure(items[-1], as_of=timezone.localdate())
         out.append(
@@ -222,15 +222,15 @@ def populations() -> list[dict]:
                 "figure": figure,
             }
         )
-    out.sort(key=lambda g: (not g["conflicting"], -len(g["claims"]), g["key"]))
+    out.sort(key=lambda g: (not g["conflicting"], -len(g["claims"]), str(g["key"])))
     return out
 
 
 def population_label(claim: Claim) -> str:
     parts = [claim.get_counts_display()]
-    if claim.of_party_id:
+    if claim.of_party:
         parts.append(_("of %(p)s") % {"p": claim.of_party.code})
-    if claim.held_by_id:
+    if claim.held_by:
         parts.append(_("held by %(p)s") % {"p": claim.held_by.code})
     return " ".join(str(p) for p in parts)
 

@@ -219,12 +219,12 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
         for k, t in enumerate(toks):
             if m.start() <= t.start() < m.end():
                 used.add(k)
-        for n, code in ((left, "UA"), (right, "RU")):
+        for value, code in ((left, "UA"), (right, "RU")):
             out.append(
                 Claim(
                     counts="exchanged",
-                    low=n,
-                    high=n,
+                    low=value,
+                    high=value,
                     kind="count",
                     claimant=None,
                     side=None,
@@ -352,6 +352,8 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
         qualifier = next((k for k, v in qm.groupdict().items() if v), None) if qm else None
         if n.vague and qualifier and nwords[i] in SINGULAR_THOUSAND:  # "более тысячи"
             n = Number(1000, n.end)
+        lo: float | None
+        hi: float | None
         if high_n is not None:
             lo = n.value / 100 if share else n.value
             hi = high_n.value / 100 if share else high_n.value
