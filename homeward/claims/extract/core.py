@@ -279,9 +279,10 @@ ELLIPTIC_NEXT = {
 
 
 # --- who says it --------------------------------------------------------------------------------
-SAY_VERBS_EN = r"(?:said|says|told|stated|states|reported|reports|claimed|claims|announced|announces|wrote|writes|added|noted|confirmed|estimated|estimates|alleged|alleges|insisted)"
+SAY_VERBS_EN = r"(?:said|says|say|told|stated|states|reported|reports|claimed|claims|announced|announces|wrote|writes|added|noted|confirmed|estimated|estimates|alleged|alleges|insisted)"
 SAY_VERBS_RU = (
-    r"(?:заявил|заявила|заявили|заявляет|заявляют|сообщил|сообщила|сообщили|сообщает|сообщают|"
+    r"(?:заявило|сообщило|рассказало|отметило|уточнило|сообщает|заявило|повідомило|"
+    r"заявил|заявила|заявили|заявляет|заявляют|сообщил|сообщила|сообщили|сообщает|сообщают|"
     r"рассказал|рассказала|рассказали|сказал|сказала|сказали|отметил|отметила|отметили|"
     r"подчеркнул|подчеркнула|утверждает|утверждают|утверждал|признал|признала|уточнил|уточнила|"
     r"написал|написала|пишет|считает|оценивает|"
@@ -316,6 +317,8 @@ def _cut(phrase: str, max_words: int = 9) -> str | None:
         return None
     words = words[:max_words]
     out = " ".join(words).strip(" ,.;:—-–\"'«»“”")
+    if re.search(r"\d", out):  # a figure is not a claimant: the pattern took the wrong span
+        return None
     low = out.lower()
     if low in {
         "he",

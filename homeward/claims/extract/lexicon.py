@@ -53,6 +53,9 @@ PERSON_STEMS = (
     "wounded",
     "children",
     "members",
+    "names",
+    "фамили",
+    "прізвищ",
     # ru
     "военнопленн",
     "пленн",
@@ -190,6 +193,16 @@ MONEY_BEFORE = re.compile(r"(?:[$€£₴]|usd|eur|uah)\s*$", re.I)
 # Classes of `counts`, each with cue patterns (regex fragments on normalised text).
 # Order is the tie-break: the more specific first.
 CUES: list[tuple[str, list[str]]] = [
+    # Not a class: persons put on a list are no claim of any kind here; it outranks "exchange".
+    (
+        "_listed",
+        [
+            r"(?:включ|внесен|внесл|внес)\w*\s+(?:в|до|у)\s+(?:\w+\s+)?спис",
+            r"спис\w*\s+(?:[\w']+\s+){0,3}(?:включ|внесен|внесл|внес)",
+            r"lists?\s+(?:\w+\s+){0,3}(?:included|contained|comprised|named)",
+            r"(?:included|put|placed|listed)\s+(?:in|on)\s+(?:the\s+)?(?:\w+\s+)?lists?",
+        ],
+    ),
     (
         "joined_forces",
         [
@@ -269,6 +282,8 @@ CUES: list[tuple[str, list[str]]] = [
         "died",
         [
             r"\bdied\b",
+            r"\bexecution",
+            r"\bfallen\b",
             r"\bdead\b",
             r"\bkilled\b",
             r"\bdeaths?\b",
@@ -383,6 +398,7 @@ CUES: list[tuple[str, list[str]]] = [
 ]
 CUE_RE = [(cls, re.compile("|".join(f"(?:{p})" for p in pats))) for cls, pats in CUES]
 SPECIFIC = {
+    "_listed",
     "joined_forces",
     "removed_from_lists",
     "not_accepted",
@@ -404,7 +420,7 @@ SHARE_CHANGE = re.compile(
 
 UA_WORDS = (
     r"ukrain\w*|kyiv|kiev|zelensk\w*|lubinets|budanov|yusov|usov|hur\b|gur\b|sbu\b|"
-    r"coordination headquarters|украин\w*|укр\w*|киев\w*|зеленск\w*|лубинец\w*|буданов\w*|"
+    r"coordination headquarters|коордштаб\w*|украин\w*|укр\w*|киев\w*|зеленск\w*|лубинец\w*|буданов\w*|"
     r"юсов\w*|українськ\w*|україн\w*|київ\w*|зеленськ\w*|лубінц\w*|лубінець|буданов\w*|"
     r"юсов\w*|гур\b|сбу\b|координаційн\w* штаб\w*|координационн\w* штаб\w*"
 )

@@ -24,7 +24,7 @@ from .core import (
 from .numbers import SINGULAR_THOUSAND, Number, digits_value, norm, parse_number
 
 CLAUSE_BREAK = re.compile(
-    r";|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b|, а\b|\bно\b|\bале\b|\bтогда как\b|\bтоді як\b|"
+    r";|, and\b|, и\b|, і\b|, й\b|\bоднако\b|\bпроте\b|\bоднак\b|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b|, а\b|\bно\b|\bале\b|\bтогда как\b|\bтоді як\b|"
     r"\bв то время как\b|\bу той час як\b|\bпри этом\b|\bпри цьому\b|\bthough\b|\balthough\b"
 )
 HELD_STRONG = next(r for c, r in lx.CUE_RE if c == "held")
@@ -35,6 +35,11 @@ HELD_NOUN = re.compile(
 AS_MANY = re.compile(
     r"as many\b|the same number|столько же|стільки ж|такое же количество|"
     r"таку ж кількість|такую же"
+)
+EACH = re.compile(
+    r"^(?:\s+[\w'-]+){0,4}?\s*,?\s*(?:each\b|apiece\b|on each side|from each side|"
+    r"с каждой стороны|каждая из сторон|каждая сторона|з кожного боку|з кожної сторони|"
+    r"кожна зі сторін|кожна сторона)"
 )
 N_FOR_N = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)\s*(?:[-–]?\s*(?:for|на|за)\s*[-–]?|"
@@ -169,7 +174,7 @@ def extract(text: str, *, year: int | None = None) -> list[Claim]:
             claimant = last_claimant
         if own:
             last_claimant = own
-        found = _sentence_claims(s, year, prev_class)
+        found = _sentence_claims(s, year, prev_class, context_person=prev_class is not None)
         prev_class = found[-1].counts if found else prev_class
         # A date in the sentence before ("an exchange on August 14. Russia returned 84 …").
         if idx and any(c.refers_to is None for c in found):
@@ -183,7 +188,9 @@ def extract(text: str, *, year: int | None = None) -> list[Claim]:
     return claims
 
 
-def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) -> list[Claim]:
+def _sentence_claims(
+    s: str, year: int | None, prev_class: str | None = None, context_person: bool = False
+) -> list[Claim]:
     ns = norm(s)
     if len(ns) != len(s):  # lower() changed the length (rare letters): positions must agree
         ns = "".join(norm(ch)[:1] or " " for ch in s)
@@ -316,10 +323,19 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
                 lx.ANAPHORA.match(" ".join(after))
             )
             if not person:
-                elliptic = has_person and (
-                    not after
-                    or after[0]
+                elliptic = (has_person and not after) or (
+                    (has_person or context_person)
+                    and bool(after)
+                    and after[0]
                     in {
+                        "remain",
+                        "вважаються",
+                        "считаются",
+                        "числятся",
+                        "остаются",
+                        "залишаються",
+                        "значаться",
+                        "are",
                         "were",
                         "was",
                         "are",
@@ -365,7 +381,10 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
         cls = _classify(ns, tok_start)
         if cls is None and prev_class and lx.ANAPHORA.match(" ".join(after)):
             cls = prev_class  # "at least 62 of them": them are the previous sentence's persons
-        if cls is None:
+        if cls is None or cls.startswith("_"):
+            i = i_next
+            continue
+        if share and cls == "exchanged":  # "90 % of the returned were tortured": not a count
             i = i_next
             continue
         if cls == "held" and foreign:
@@ -399,8 +418,10 @@ def _sentence_claims(s: str, year: int | None, prev_class: str | None = None) ->
             + (" %" if share and "%" not in span_text else ""),
         )
         out.append(claim)
-        # "returned 84 soldiers, handing over as many": the same figure for the other side.
-        if cls == "exchanged" and lo == hi and AS_MANY.search(ns[tok_start:]):
+        # "returned 84 soldiers, handing over as many", "95 prisoners each": the same figure
+        # for the other side.
+        tail = ns[toks[last].end() :]
+        if cls == "exchanged" and lo == hi and (AS_MANY.search(tail) or EACH.match(tail)):
             claim.extra["per_side"] = True
             out.append(
                 Claim(
