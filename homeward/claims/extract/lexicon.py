@@ -194,6 +194,22 @@ MONEY_BEFORE = re.compile(r"(?:[$€£₴]|usd|eur|uah)\s*$", re.I)
 # Order is the tie-break: the more specific first.
 CUES: list[tuple[str, list[str]]] = [
     # Not a class: persons put on a list are no claim of any kind here; it outranks "exchange".
+    # Not a class either: what was done to persons (tried, sentenced, tortured) counts none.
+    (
+        "_other",
+        [
+            r"\bsentenced\b",
+            r"\bconvicted\b",
+            r"\btortured\b",
+            r"\bcharged with\b",
+            r"\bput on trial\b",
+            r"осужден",
+            r"приговорен",
+            r"засуджен",
+            r"пыта(?:ли|ют)",
+            r"катува",
+        ],
+    ),
     (
         "_listed",
         [
@@ -360,6 +376,9 @@ CUES: list[tuple[str, list[str]]] = [
     (
         "held",
         [
+            r"\bin (?:\w+ )?hands\b",
+            r"\bв (?:\w+ )?руках\b",
+            r"\bу (?:\w+ )?руках\b",
             r"\bheld\b",
             r"\bhold(?:s|ing)?\b",
             r"captivity",
@@ -399,6 +418,7 @@ CUES: list[tuple[str, list[str]]] = [
 CUE_RE = [(cls, re.compile("|".join(f"(?:{p})" for p in pats))) for cls, pats in CUES]
 SPECIFIC = {
     "_listed",
+    "_other",
     "joined_forces",
     "removed_from_lists",
     "not_accepted",

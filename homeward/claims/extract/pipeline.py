@@ -185,7 +185,29 @@ def extract(text: str, *, year: int | None = None) -> list[Claim]:
         for c in found:
             c.claimant, c.side, c.start = claimant, side, offset
         claims.extend(found)
-    return claims
+    return _drop_headline_repeats(text, claims)
+
+
+def _drop_headline_repeats(text: str, claims: list[Claim]) -> list[Claim]:
+    """A headline ("Swap brings home 300 Ukrainians") states again a figure of the body; the
+    figure counts once. A headline is a first line without a full stop at its end."""
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if not first or first[-1] in '.!?…"»”' or len(first) > 200:
+        return claims
+    head_end = text.index(first) + len(first)
+    body = [c for c in claims if c.start >= head_end]
+    out = []
+    for c in claims:
+        if c.start < head_end and any(b.counts == c.counts and _overlap(b, c) for b in body):
+            continue
+        out.append(c)
+    return out
+
+
+def _overlap(a: Claim, b: Claim) -> bool:
+    lo = max(x for x in (a.low, b.low, 0.0) if x is not None)
+    his = [x for x in (a.high, b.high) if x is not None]
+    return not his or lo <= min(his)
 
 
 def _sentence_claims(
