@@ -28,6 +28,11 @@ TEXT_MIN = 20
 MAX_PROPOSALS = 500
 
 
+def _nul_free(**fields: str) -> dict[str, str]:
+    """PostgreSQL text cannot hold NUL; such input is refused, naming the field."""
+    return {k: "contains a NUL byte" for k, v in fields.items() if v and "\x00" in v}
+
+
 def _party(code: str | None, field: str, errors: dict[str, str]) -> Party | None:
     if not code:
         return None
@@ -53,8 +58,12 @@ def add_report(
 ) -> Report:
     """Stores a report as a media Source with its SHA-256 and proposes its claims."""
     require_role(actor, *ROLES)
-    errors: dict[str, str] = {}
-    text = (text or "").replace("\x00", "").strip()
+    errors: dict[str, str] = _nul_free(
+        text=text, outlet=outlet, title=title, url=url, file_name=file_name
+    )
+    if errors:
+        raise ValidationFailed("NUL bytes are not text.", detail={"fields": errors})
+    text = (text or "").strip()
     if not text:
         errors["text"] = "is empty"
     elif len(text) < TEXT_MIN:
@@ -199,6 +208,9 @@ def confirm_claim(
 ) -> Claim:
     """Confirms a claim, with the analyst's corrections; an impossible interval changes nothing."""
     require_role(actor, *ROLES)
+    nul = _nul_free(claimant=claimant or "", note=note, counts=counts or "", side=side or "")
+    if nul:
+        raise ValidationFailed("NUL bytes are not text.", detail={"fields": nul})
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status == ClaimStatus.REJECTED:
         raise Conflict("This claim was rejected; it cannot be confirmed.", code="claim_rejected")
@@ -282,6 +294,8 @@ def _corrected(claim: Claim) -> bool:
 def reject_claim(*, actor: User, claim: Claim, note: str = "") -> Claim:
     """Rejects a proposal (not a figure about persons, misread, duplicate …)."""
     require_role(actor, *ROLES)
+    if "\x00" in note:
+        raise ValidationFailed("NUL bytes are not text.", detail={"fields": {"note": "NUL"}})
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status == ClaimStatus.CONFIRMED:
         raise Conflict("This claim is confirmed; it cannot be rejected.", code="claim_confirmed")

@@ -8,6 +8,7 @@ suppressed exactly as the stats pages do (a count of 1 or 2 can identify a perso
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -236,9 +237,9 @@ def population_label(claim: Claim) -> str:
 
 
 def population_claims(key: str) -> list[Claim]:
-    parts = key.split(".")
-    if len(parts) != 3:
+    if not re.fullmatch(r"[a-z_]{1,24}\.[A-Z0-9-]{1,16}\.[A-Z0-9-]{1,16}", key):
         return []
+    parts = key.split(".")
     counts, held, of = (None if p == "-" else p for p in parts)
     qs = Claim.objects.filter(confirmed(), counts=counts or "").select_related(
         "report", "side", "held_by", "of_party"

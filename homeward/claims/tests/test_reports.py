@@ -271,3 +271,33 @@ def test_the_command_prints_one_json_object_keyed_by_file_stem(tmp_path, capsys)
             assert {"counts", "low", "high", "kind", "claimant", "side", "quote"} <= set(c)
             assert c["kind"] in ("count", "share")
     assert out["sample-kyivpost"][0]["low"] == 22
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"text": "Over 100 POWs are held.\x00", "outlet": "W"},
+        {"text": TEXT, "outlet": "W\x00"},
+        {"text": TEXT, "outlet": "W", "language": "de"},
+        {"text": TEXT, "outlet": "W", "url": "javascript:alert(1)"},
+        {"text": TEXT, "outlet": "W", "published_on": "2999-01-01"},
+        {"text": TEXT, "outlet": "W", "reliability": "Z"},
+    ],
+)
+def test_the_api_refuses_bad_reports_with_422_and_writes_nothing(client, world, payload):
+    client.force_login(world.analyst)
+    r = client.post("/api/v1/reports", payload, content_type="application/json")
+    assert r.status_code == 422, r.content
+    assert Report.objects.count() == 0
+
+
+def test_odd_population_keys_are_unknown(client, world):
+    client.force_login(world.analyst)
+    assert client.get("/api/v1/claims", {"population": "held.\x00.-"}).status_code == 200
+    assert client.get("/api/v1/claims", {"population": "held.\x00.-"}).json() == []
+    r = client.post(
+        f"/api/v1/claims/{_report(world).claims.first().uuid}/confirm",
+        {"claimant": "a\x00b"},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
