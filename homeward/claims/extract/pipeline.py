@@ -284,7 +284,8 @@ def _sentence_claims(
                 n2
                 and n2.value > n.value
                 and (
-                    nwords[n.end + 1] in ("-", "–", "—") or (i > 0 and nwords[i - 1] in RANGE_START)
+                    nwords[n.end + 1] in ("-", "–", "—", "to", "or", "або", "чи", "или")
+                    or (i > 0 and nwords[i - 1] in RANGE_START)
                 )
             ):
                 if (
