@@ -54,6 +54,21 @@ PERSON_STEMS = (
     "children",
     "members",
     "names",
+    "medic",
+    "doctor",
+    "nurse",
+    "journalist",
+    "priest",
+    "chaplain",
+    "медик",
+    "врач",
+    "лікар",
+    "медсест",
+    "журналист",
+    "журналіст",
+    "священ",
+    "капелан",
+    "капеллан",
     "жител",
     "мешканц",
     "inhabitants",
@@ -183,7 +198,11 @@ ANAPHORA = re.compile(
 
 # Words right after a number that make it something else than persons.
 NOT_PERSONS = re.compile(
-    r"^(?:years?|year-old|yrs|лет|года?|годам|років|рік|роки|роках|months?|месяц|місяц|days?|"
+    r"^(?:bus(?:es)?|planes?|aircraft|trucks?|vehicles?|tanks?|drones?|missiles?|shells?|"
+    r"houses?|homes|buildings?|hospitals?|camps?|colonies|facilities|famil(?:y|ies)|bodies|"
+    r"автобус|самолет|літак|грузовик|вантажівк|машин|танк|дрон|ракет|снаряд|домов|будинк|"
+    r"госпитал|шпитал|лагер|табор|колони|учреждени|установ|семей|семьи|родин|тел\b|тіл\b|"
+    r"years?|year-old|yrs|лет|года?|годам|років|рік|роки|роках|months?|месяц|місяц|days?|"
     r"дн|дня|днів|weeks?|недел|тижн|hours?|час|годин|minutes?|минут|хвилин|km|км|kilomet|"
     r"километр|кілометр|miles?|kg|кг|tons?|тонн|percent increase|units?|countries|стран|країн|"
     r"regions?|областей|cities|городов|міст|villages?|сел|dollars?|usd|euros?|eur|rubles?|"
@@ -202,6 +221,10 @@ CUES: list[tuple[str, list[str]]] = [
         "_other",
         [
             r"\bsentenced\b",
+            r"\bvisited\b",
+            r"\bvisits? to\b",
+            r"посетил",
+            r"відвідал",
             r"\bconvicted\b",
             r"\btortured\b",
             r"\bcharged with\b",
@@ -253,11 +276,11 @@ CUES: list[tuple[str, list[str]]] = [
     (
         "removed_from_lists",
         [
-            r"(?:removed|erased|struck|deleted|excluded|dropped|crossed|taken|scratched|cut)\b.{0,25}\blists?\b",
+            r"(?:removed|erased|struck|deleted|excluded|dropped|crossed|taken|scratched|cut)\b.{0,60}\blists?\b",
             r"\bstruck off\b",
             r"вычеркн",
             r"викресл",
-            r"(?:исключ|удал|убрал|убра|вилуч|виключ|видал|прибра|прибрал)\w*.{0,25}спис",
+            r"(?:исключ|удал|убрал|убра|вилуч|виключ|видал|прибра|прибрал)\w*.{0,60}спис",
         ],
     ),
     (
@@ -293,7 +316,10 @@ CUES: list[tuple[str, list[str]]] = [
             r"отказал\w* (?:возвращаться|вернуться|от возвращения|от обмена|от репатриации)",
             r"не (?:хочуть|хотіли|хоче) (?:повертатися|повернутися)",
             r"відмовил\w* (?:повертатися|повернутися|від повернення|від обміну|від репатріації)",
-            r"остаться в (?:украине|россии)",
+            r"остаться (?:в|на) (?:украине|россии)",
+            r"(?:желани\w*|хотят|хочет|решили|просят|просили) остаться",
+            r"(?:бажання|хочуть|хоче|вирішили|просять|просили) залишитися",
+            r"(?:wish|want|wants|asked|decided|chose|choose|prefer\w*) to (?:stay|remain)",
             r"залишитися в (?:україні|росії)",
         ],
     ),

@@ -342,7 +342,7 @@ def _sentence_claims(
                 continue
             cut = next((k for k, w in enumerate(after[:4]) if is_person_word(w)), None)
             window = after[: cut + 1] if cut is not None else after[:1]
-            person = any(is_person_word(w) for w in after[:3]) or bool(
+            person = any(is_person_word(w) for w in after[:4]) or bool(
                 lx.ANAPHORA.match(" ".join(after))
             )
             if not person:
