@@ -195,6 +195,7 @@ VAGUE: dict[str, int] = {
     "миллионы": 2_000_000,
     "мільйони": 2_000_000,
 }
+HALF_FORMS = {"полтора": 1.5, "полторы": 1.5, "полутора": 1.5, "півтора": 1.5, "півтори": 1.5}
 SEVERAL = {"several", "a few", "few", "несколько", "нескольких", "кілька", "декілька", "кількох"}
 
 
@@ -262,6 +263,14 @@ def parse_number(tokens: list[str], i: int) -> Number | None:
         if m:
             return Number(2 * m, i + 1, several=True)
         return None
+    if w in HALF_FORMS and i + 1 < len(tokens) and multiplier(tokens[i + 1]):  # полторы тысячи
+        return Number(HALF_FORMS[w] * (multiplier(tokens[i + 1]) or 1), i + 1)
+    if w in ("полтысячи", "півтисячі", "півтисячи"):
+        return Number(500, i)
+    if w in ("полмиллиона", "півмільйона"):
+        return Number(500_000, i)
+    if w == "half" and nxt == "a" and i + 2 < len(tokens) and multiplier(tokens[i + 2]):
+        return Number(0.5 * (multiplier(tokens[i + 2]) or 1), i + 2)
     if w in ("a", "one") and nxt in ("thousand", "hundred", "million", "dozen"):
         base = {"thousand": 1000, "hundred": 100, "million": 1_000_000, "dozen": 12}[nxt]
         return Number(base, i + 1)

@@ -24,7 +24,7 @@ from .core import (
 from .numbers import SINGULAR_THOUSAND, Number, digits_value, norm, parse_number
 
 CLAUSE_BREAK = re.compile(
-    r";|, and\b|, и\b|, і\b|, й\b|\bоднако\b|\bпроте\b|\bоднак\b|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b|, а\b|\bно\b|\bале\b|\bтогда как\b|\bтоді як\b|"
+    r";|, adding\b|, добавив\w*|, додавши|, отметив|, зазначивши|, and\b|, и\b|, і\b|, й\b|\bоднако\b|\bпроте\b|\bоднак\b|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b|, а\b|\bно\b|\bале\b|\bтогда как\b|\bтоді як\b|"
     r"\bв то время как\b|\bу той час як\b|\bпри этом\b|\bпри цьому\b|\bthough\b|\balthough\b"
 )
 HELD_STRONG = next(r for c, r in lx.CUE_RE if c == "held")

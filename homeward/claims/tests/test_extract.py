@@ -71,6 +71,25 @@ CASES = [
     ("Від 50 до 60 осіб зникли безвісти.", "missing", 50, 60, "count"),
     ("Россия не хочет забирать свыше 1 000 пленных.", "not_accepted", 1001, None, "count"),
     ("Приблизно 500 осіб викреслили зі списків на обмін.", "removed_from_lists", 450, 550, "count"),
+    (
+        "Свыше полутора тысяч пленных хотели бы остаться в России.",
+        "refused_repatriation",
+        1501,
+        None,
+        "count",
+    ),
+    (
+        "Майже півтори тисячі полонених вважаються зниклими безвісти.",
+        "missing",
+        1350,
+        1500,
+        "count",
+    ),
+    ("The number of POWs held by Ukraine exceeds 3,000.", "held", 3001, None, "count"),
+    ("Число пленных в России превышает 6 тысяч.", "held", 6001, None, "count"),
+    ("A dozen prisoners of war died in custody.", "died", 12, 12, "count"),
+    ("Several dozen POWs asked not to be sent back.", "refused_repatriation", 20, 99, "count"),
+    ("Russia handed over the bodies of 757 fallen soldiers.", "died", 757, 757, "count"),
     ("Около 40 пленных отказались возвращаться в Россию.", "refused_repatriation", 36, 44, "count"),
 ]
 
@@ -95,6 +114,11 @@ def test_a_quantity_about_persons_becomes_a_claim(text, counts, low, high, kind)
         "Війна триває вже 1000 днів, полонені чекають обміну.",
         "The report has 40 pages about prisoners.",
         "One of the prisoners said he was beaten.",
+        "The convoy of 12 buses carrying soldiers crossed the border.",
+        "Some 500 families of prisoners gathered in the square.",
+        "More than half a million people have been killed or wounded.",
+        "The Red Cross has visited hundreds of prisoners.",
+        "At least 27 of the prisoners had been sentenced by courts.",
     ],
 )
 def test_figures_not_about_persons_are_not_claims(text):
