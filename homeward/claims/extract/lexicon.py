@@ -211,6 +211,16 @@ NOT_PERSONS = re.compile(
     r"обменов|обмінів|swaps|of (?:its|the) (?:units|regions))\b"
 )
 MONEY_BEFORE = re.compile(r"(?:[$€£₴]|usd|eur|uah)\s*$", re.I)
+# Words before a number that make it a label, an age or a change, not a count of persons.
+LABEL_BEFORE = re.compile(
+    r"(?:\bno\.|№|\bnumber|\barticle|\bart\.|\bстать[яи]|\bстатт[яі]|\bunit|"
+    r"\bpart|\bпункт\w*|\bчаст[ьиі]|\bbrigade|\bбригад\w*|\bbattalion|\bбатальон\w*|"
+    r"\bбатальйон\w*|\bregiment|\bполк\w*|\bв/ч|\baged|\bage of|\bages|\bв возрасте|"
+    r"\bвіком|\bвозраст\w*|\bвік\b|\bpage|\bстр\.|\bс\.|\bтом|\bvol\.|"
+    r"\bresolution|\bрезолюци\w*|\bрезолюці\w*|\bflight|\bрейс\w*|\broute|\bhighway|"
+    r"\bтрас\w*|\bколони\w* №|\bsizo|\bсизо|\bсізо|\bколонии|\bcolony)\s*$",
+    re.I,
+)
 
 # Classes of `counts`, each with cue patterns (regex fragments on normalised text).
 # Order is the tie-break: the more specific first.
@@ -485,6 +495,7 @@ FOREIGN = re.compile(
     r"иностран|наемник|граждан\w* \d+ (?:стран|государств)|граждан\w* (?:других|иных) стран|"
     r"іноземн|іноземц|найманц|громадян\w* \d+ (?:країн|держав)|громадян\w* (?:інших|других) країн"
 )
+SHARE_BY = re.compile(r"(?:\bby|\bна)\s*$")  # "rose by 30 %", "выросло на 30 %": a change
 # A change, not a share: "an 89 percent increase in requests".
 SHARE_CHANGE = re.compile(
     r"^(?:increase|decrease|rise|growth|drop|fall|jump|more|less|higher|lower|рост|увелич|"

@@ -301,7 +301,14 @@ def _sentence_claims(
         after = _after(toks, last, 5)
         before = ns[max(0, tok_start - 40) : tok_start]
         # Money, years, single "one"
-        if lx.MONEY_BEFORE.search(before):
+        nxt_ch = s[toks[last].end() : toks[last].end() + 2]
+        if (
+            lx.MONEY_BEFORE.search(before)
+            or lx.LABEL_BEFORE.search(before)
+            or re.match(r"[A-Za-zА-Яа-яІіЇїЄєҐґ]", nxt_ch[:1])  # 93rd, 5th, 2-й is below
+            or re.match(r"[:/]\d", nxt_ch)  # 10:30, 3/4
+            or re.search(r"\d[:/]$", s[max(0, tok_start - 2) : tok_start])
+        ):
             i = i_next
             continue
         raw = words[i]
@@ -326,7 +333,7 @@ def _sentence_claims(
         )
         if share:
             rest = [w for w in after[1:] if w not in ("cent", "of", "из", "з", "із", "от", "від")]
-            if rest and lx.SHARE_CHANGE.match(rest[0]):
+            if (rest and lx.SHARE_CHANGE.match(rest[0])) or lx.SHARE_BY.search(before):
                 i = i_next
                 continue
             if not has_person:
@@ -346,7 +353,8 @@ def _sentence_claims(
                 lx.ANAPHORA.match(" ".join(after))
             )
             if not person:
-                elliptic = (has_person and not after) or (
+                ends = re.match(r"\s*(?:[.!?,;)]|\s[—–]\s|$)", s[toks[last].end() :]) is not None
+                elliptic = (has_person and not after and ends) or (
                     (has_person or context_person)
                     and bool(after)
                     and after[0]

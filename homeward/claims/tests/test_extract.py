@@ -90,6 +90,8 @@ CASES = [
     ("A dozen prisoners of war died in custody.", "died", 12, 12, "count"),
     ("Several dozen POWs asked not to be sent back.", "refused_repatriation", 20, 99, "count"),
     ("Russia handed over the bodies of 757 fallen soldiers.", "died", 757, 757, "count"),
+    ("At 10:30, 84 soldiers crossed the border in the exchange.", "exchanged", 84, 84, "count"),
+    ("Обмін відбувся о 10:30, повернулися 84 захисники.", "exchanged", 84, 84, "count"),
     ("Около 40 пленных отказались возвращаться в Россию.", "refused_repatriation", 36, 44, "count"),
 ]
 
@@ -115,6 +117,9 @@ def test_a_quantity_about_persons_becomes_a_claim(text, counts, low, high, kind)
         "The report has 40 pages about prisoners.",
         "One of the prisoners said he was beaten.",
         "The convoy of 12 buses carrying soldiers crossed the border.",
+        "Under Article 109 of the Convention, wounded prisoners must be repatriated.",
+        "Prices for prisoners' food rose by 30 percent.",
+        "Prisoners aged 20 to 60 were exchanged.",
         "Some 500 families of prisoners gathered in the square.",
         "More than half a million people have been killed or wounded.",
         "The Red Cross has visited hundreds of prisoners.",
@@ -159,3 +164,11 @@ def test_n_for_n_gives_one_claim_per_side():
 def test_the_date_a_figure_refers_to_is_read_with_the_publication_year():
     (claim,) = extract("On August 7, 22 Ukrainian soldiers were returned home.", year=2024)
     assert claim.refers_to == "2024-08-07"
+
+
+def test_a_figure_standing_before_a_dash_counts_the_persons_named_before():
+    claims = extract("В плену не менее 1 200 россиян, из них около 200 — гражданские.")
+    assert [(c.counts, c.low, c.high) for c in claims] == [
+        ("held", 1200, None),
+        ("held", 180, 220),
+    ]
