@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -178,6 +179,11 @@ def _iso_date(value: str | None) -> dt.date | None:
 def _number(value, field: str, errors: dict[str, str]) -> float | None:
     if value is None or value == "":
         return None
+    if isinstance(value, str):  # "0,7" as a Ukrainian or Russian keyboard writes it
+        value = value.strip().replace("\u00a0", "").replace(" ", "")
+        # "1,000" is a thousand; "0,7" is a decimal comma.
+        value = value.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", value) else value
+        value = value.replace(",", ".")
     try:
         v = float(value)
     except (TypeError, ValueError):

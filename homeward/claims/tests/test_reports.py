@@ -301,3 +301,13 @@ def test_odd_population_keys_are_unknown(client, world):
         content_type="application/json",
     )
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "low,expected", [("1,000", 1000), ("0,7", 0.7), ("1 200", 1200), ("62", 62)]
+)
+def test_bounds_typed_with_separators_are_read_as_written(world, low, expected):
+    claim = _report(world).claims.first()
+    kind = "share" if expected < 1 else "count"
+    claim = actions.confirm_claim(actor=world.analyst, claim=claim, low=low, high="", kind=kind)
+    assert claim.low == expected and claim.high is None
