@@ -291,6 +291,10 @@ def parse_number(tokens: list[str], i: int) -> Number | None:
         if t == "and" and j + 2 < len(tokens) and word_value(tokens[j + 2]) is not None:
             j += 1
             continue
+        if t == "dozen":  # "two dozen"
+            current *= 12
+            j += 1
+            continue
         if t == "hundred":
             current *= 100
             j += 1

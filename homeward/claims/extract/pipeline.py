@@ -27,6 +27,13 @@ CLAUSE_BREAK = re.compile(
     r";|, adding\b|, добавив\w*|, додавши|, отметив|, зазначивши|, and\b|, и\b|, і\b|, й\b|\bоднако\b|\bпроте\b|\bоднак\b|\bwhile\b|\bwhereas\b|\bbut\b|\bhowever\b|, а\b|\bно\b|\bале\b|\bтогда как\b|\bтоді як\b|"
     r"\bв то время как\b|\bу той час як\b|\bпри этом\b|\bпри цьому\b|\bthough\b|\balthough\b"
 )
+# Words that put a sentence among captives: a death or a "joined the forces" counts only there.
+CAPTIVE = re.compile(
+    r"prisoner|\bpows?\b|captiv|captured|custody|detain|detention|internee|hostage|\bformer\b|"
+    r"exchange|swap|colony|penal|camp|"
+    r"плен|заключен|задержан|заложник|колони|сизо|обмен|бывш|"
+    r"полон|ув'язнен|в'язн|затриман|заручник|несвобод|сізо|обмін|колишн"
+)
 HELD_STRONG = next(r for c, r in lx.CUE_RE if c == "held")
 HELD_NOUN = re.compile(
     r"\bpows?\b|prisoners? of war|\bprisoners\b|военнопленн|пленн|"
@@ -101,7 +108,7 @@ def _other(code: str | None) -> str | None:
     return {"UA": "RU", "RU": "UA"}.get(code or "")
 
 
-def _classify(ns: str, pos: int) -> str | None:
+def _classify(ns: str, pos: int, captive_context: bool = False) -> str | None:
     """The `counts` class for a figure at character pos of the normalised sentence."""
     # The clause around the figure: cues from another clause belong to another figure.
     starts = [0] + [m.end() for m in CLAUSE_BREAK.finditer(ns) if m.end() <= pos]
@@ -110,8 +117,12 @@ def _classify(ns: str, pos: int) -> str | None:
     clause = ns[a:b]
     rel = pos - a
     best: tuple[float, int, str] | None = None
+    captive = captive_context or bool(CAPTIVE.search(ns))
     for rank, (cls, rx) in enumerate(lx.CUE_RE):
         if cls == "held":
+            continue
+        # Deaths in battle and recruits who were never captured are no figures about captives.
+        if cls in ("died", "joined_forces") and not captive:
             continue
         for m in rx.finditer(clause):
             dist = min(abs(m.start() - rel), abs(m.end() - rel))
@@ -174,7 +185,13 @@ def extract(text: str, *, year: int | None = None) -> list[Claim]:
             claimant = last_claimant
         if own:
             last_claimant = own
-        found = _sentence_claims(s, year, prev_class, context_person=prev_class is not None)
+        found = _sentence_claims(
+            s,
+            year,
+            prev_class,
+            context_person=prev_class is not None,
+            captive_context=idx > 0 and bool(CAPTIVE.search(norm(sents[idx - 1][1]))),
+        )
         prev_class = found[-1].counts if found else prev_class
         # A date in the sentence before ("an exchange on August 14. Russia returned 84 …").
         if idx and any(c.refers_to is None for c in found):
@@ -211,7 +228,11 @@ def _overlap(a: Claim, b: Claim) -> bool:
 
 
 def _sentence_claims(
-    s: str, year: int | None, prev_class: str | None = None, context_person: bool = False
+    s: str,
+    year: int | None,
+    prev_class: str | None = None,
+    context_person: bool = False,
+    captive_context: bool = False,
 ) -> list[Claim]:
     ns = norm(s)
     if len(ns) != len(s):  # lower() changed the length (rare letters): positions must agree
@@ -235,7 +256,7 @@ def _sentence_claims(
         left, right = digits_value(m.group(1)), digits_value(m.group(2))
         if left is None or right is None:
             continue
-        cls = _classify(ns, m.start())
+        cls = _classify(ns, m.start(), captive_context)
         if cls not in (None, "exchanged", "held") and cls != "exchanged":
             continue
         if cls is None and not has_person:
@@ -407,7 +428,7 @@ def _sentence_claims(
         if lo is not None and hi is not None and lo > hi:
             i = i_next
             continue
-        cls = _classify(ns, tok_start)
+        cls = _classify(ns, tok_start, captive_context)
         if cls is None and prev_class and lx.ANAPHORA.match(" ".join(after)):
             cls = prev_class  # "at least 62 of them": them are the previous sentence's persons
         if cls is None or cls.startswith("_"):
