@@ -319,6 +319,13 @@ STOP_CLAIMANT = re.compile(
 )
 
 
+OUTLET_PREFIX = re.compile(
+    r"^(?:ТАСС|TASS|РИА Новости|RIA Novosti|РИА|RIA|Интерфакс|Interfax|Reuters|AFP|AP|BBC|"
+    r"Укрінформ|Ukrinform|УНІАН|UNIAN|Суспільне|Suspilne|РБК|RBC|Известия|Izvestia|"
+    r"Коммерсант|Kommersant|Медуза|Meduza|the agency)\s+(?=\S)"
+)
+
+
 def _cut(phrase: str, max_words: int = 9) -> str | None:
     m = STOP_CLAIMANT.search(phrase)
     if m and m.start() > 0:
@@ -330,6 +337,7 @@ def _cut(phrase: str, max_words: int = 9) -> str | None:
         return None
     words = words[:max_words]
     out = " ".join(words).strip(" ,.;:—-–\"'«»“”")
+    out = OUTLET_PREFIX.sub("", out) or out  # "сообщил ТАСС источник в …": not the outlet
     if re.search(r"\d", out):  # a figure is not a claimant: the pattern took the wrong span
         return None
     low = out.lower()

@@ -191,6 +191,7 @@ MILITARY_STEMS = (
     "pilot",
 )
 # Anaphora standing for persons: "62 of them", "из них 40".
+SUCH = {"such", "these", "those", "таких", "такого", "такі", "подобных", "подібних", "этих", "цих"}
 ANAPHORA = re.compile(
     r"^(?:of (?:them|those|these|whom)|из (?:них|которых)|з (?:них|яких)|"
     r"серед (?:них|яких)|среди (?:них|которых))\b"
@@ -244,7 +245,10 @@ CUES: list[tuple[str, list[str]]] = [
             r"посетил",
             r"відвідал",
             r"\bconvicted\b",
-            r"\btortured\b",
+            r"\btortur",
+            r"\bпыт(?:ал|ок|ки|кам|ками)",
+            r"катуван",
+            r"тортур",
             r"\bcharged with\b",
             r"\bput on trial\b",
             r"осужден",

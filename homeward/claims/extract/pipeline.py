@@ -34,6 +34,11 @@ CAPTIVE = re.compile(
     r"плен|заключен|задержан|заложник|колони|сизо|обмен|бывш|"
     r"полон|ув'язнен|в'язн|затриман|заручник|несвобод|сізо|обмін|колишн"
 )
+CATEGORY_WORD = re.compile(
+    r"civilian|soldier|servicem|militar|combatant|foreign|officer|women|men\b|"
+    r"гражданск|мирн|военнослужащ|военн|иностран|офицер|женщин|мужчин|"
+    r"цивільн|військов|іноземц|іноземн|офіцер|жінок|жінки|чоловік"
+)
 HELD_STRONG = next(r for c, r in lx.CUE_RE if c == "held")
 HELD_NOUN = re.compile(
     r"\bpows?\b|prisoners? of war|\bprisoners\b|военнопленн|пленн|"
@@ -357,7 +362,9 @@ def _sentence_claims(
             if (rest and lx.SHARE_CHANGE.match(rest[0])) or lx.SHARE_BY.search(before):
                 i = i_next
                 continue
-            if not has_person:
+            # A share is a population's make-up ("70 % of those held are soldiers"); a share with
+            # no category named is some other property ("60 % need long treatment").
+            if not has_person or not CATEGORY_WORD.search(ns):
                 i = i_next
                 continue
             window = rest[:4]
@@ -429,12 +436,13 @@ def _sentence_claims(
             i = i_next
             continue
         cls = _classify(ns, tok_start, captive_context)
-        if cls is None and prev_class and lx.ANAPHORA.match(" ".join(after)):
+        if (
+            cls is None
+            and prev_class
+            and (lx.ANAPHORA.match(" ".join(after)) or (after and after[0] in lx.SUCH))
+        ):
             cls = prev_class  # "at least 62 of them": them are the previous sentence's persons
         if cls is None or cls.startswith("_"):
-            i = i_next
-            continue
-        if share and cls == "exchanged":  # "90 % of the returned were tortured": not a count
             i = i_next
             continue
         if cls == "held" and foreign:

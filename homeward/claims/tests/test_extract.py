@@ -173,3 +173,28 @@ def test_a_figure_standing_before_a_dash_counts_the_persons_named_before():
         ("held", 1200, None),
         ("held", 180, 220),
     ]
+
+
+def test_the_outlet_is_not_the_claimant_and_such_persons_keep_the_previous_class():
+    claims = extract(
+        "Более тысячи бывших украинских военнопленных вступили в ряды четырех подразделений, "
+        "сообщил ТАСС источник в силовых структурах.\n"
+        "Украинская сторона смогла идентифицировать лишь 62 таких человека, заявил представитель "
+        "Координационного штаба."
+    )
+    assert [(c.counts, c.low, c.high, c.claimant, c.side) for c in claims] == [
+        ("joined_forces", 1001, None, "источник в силовых структурах", "RU"),
+        ("joined_forces", 62, 62, "представитель Координационного штаба", "UA"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Some 40% of those released are civilians, the ombudsman said.", [(0.36, 0.44)]),
+        ("Приблизно 60% полонених, які повернулися, мають важкі поранення.", []),
+        ("Nearly 90% of the returned prisoners had been subjected to torture.", []),
+    ],
+)
+def test_a_share_is_a_population_make_up(text, expected):
+    assert [(c.low, c.high) for c in extract(text)] == expected
