@@ -61,6 +61,11 @@ class _Text(HTMLParser):
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise NotText("The file is not valid UTF-16.") from exc
     if b"\x00" in data:
         raise NotText("The file is not text (it holds binary data).")
     for enc in ("utf-8-sig", "cp1251"):
@@ -114,8 +119,11 @@ def pdf_text(data: bytes) -> str:
     return text
 
 
-def file_text(name: str, data: bytes) -> str:
-    """The report's text from a file's name and bytes; NotText when it has none."""
+def file_text(name: str, data: bytes, *, any_extension: bool = False) -> str:
+    """The report's text from a file's name and bytes; NotText when it has none.
+
+    `any_extension` (the command line) reads a file of another extension as text, sniffing
+    PDF and HTML by their first bytes; uploads keep to .txt, .html and .pdf."""
     if len(data) > MAX_BYTES:
         raise NotText(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     lower = name.lower()
@@ -124,6 +132,12 @@ def file_text(name: str, data: bytes) -> str:
     elif lower.endswith((".html", ".htm")):
         text = html_text(data)
     elif lower.endswith((".txt", ".text", ".md")) or "." not in lower:
+        text = _decode(data)
+    elif any_extension and data.startswith(b"%PDF"):
+        text = pdf_text(data)
+    elif any_extension and data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        text = html_text(data)
+    elif any_extension:
         text = _decode(data)
     else:
         raise NotText("Only .txt, .html and .pdf files are accepted.")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from homeward.claims import actions
 from homeward.claims.models import Claim, ClaimStatus, Report
@@ -311,3 +311,20 @@ def test_bounds_typed_with_separators_are_read_as_written(world, low, expected):
     kind = "share" if expected < 1 else "count"
     claim = actions.confirm_claim(actor=world.analyst, claim=claim, low=low, high="", kind=kind)
     assert claim.low == expected and claim.high is None
+
+
+def test_the_command_reports_an_unreadable_file_and_reads_the_others(tmp_path, capsys):
+    good = tmp_path / "good.text.md"
+    good.write_text("Over 100 POWs are held in Ukraine.")
+    utf16 = tmp_path / "wide.txt"
+    utf16.write_bytes("Понад 100 полонених утримує Україна.".encode("utf-16"))
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"\x00\x01\x02")
+    call_command("claims", "extract", str(good), str(utf16), str(bad), "--json")
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert [c["low"] for c in out["good.text"]] == [101]
+    assert [c["low"] for c in out["wide"]] == [101]
+    assert out["bad"] == [] and "bad.bin" in captured.err
+    with pytest.raises(CommandError):
+        call_command("claims", "extract", str(bad), "--json")

@@ -20,6 +20,7 @@ from homeward.claims.text import MAX_BYTES, NotText, file_text
 
 class Command(BaseCommand):
     help = "Claims read from published reports: `extract` proposes them from files."
+    requires_system_checks: list[str] = []  # reads files only; no database, no checks
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -30,16 +31,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, verb, **opts):
         out: dict[str, list[dict]] = {}
+        failed: list[str] = []
         for name in opts["files"]:
             path = Path(name)
             try:
                 if path.stat().st_size > MAX_BYTES:
-                    raise CommandError(f"{name}: larger than {MAX_BYTES // 2**20} MB")
-                text = file_text(path.name, path.read_bytes())
-            except OSError as exc:
-                raise CommandError(f"{name}: {exc.strerror or exc}") from exc
-            except NotText as exc:
-                raise CommandError(f"{name}: {exc}") from exc
+                    raise NotText(f"larger than {MAX_BYTES // 2**20} MB")
+                text = file_text(path.name, path.read_bytes(), any_extension=True)
+            except (OSError, NotText) as exc:
+                # One unreadable file does not cost the others their claims: it is reported,
+                # keyed with no claims, and the command fails only if no file could be read.
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.stderr.write(f"{name}: {reason}")
+                failed.append(name)
+                out[path.stem] = []
+                continue
             year = opts.get("year")
             if year is None:  # a year in the file name ("…-2024-08-14.txt") completes dates
                 m = re.search(r"(?:19|20)\d\d", path.stem)
@@ -48,6 +54,8 @@ class Command(BaseCommand):
             for c in claims:
                 c.pop("start", None)
             out[path.stem] = claims
+        if failed and len(failed) == len(opts["files"]):
+            raise CommandError("no file could be read")
         if opts["json"]:
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
