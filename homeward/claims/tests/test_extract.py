@@ -90,6 +90,10 @@ CASES = [
     ("A dozen prisoners of war died in custody.", "died", 12, 12, "count"),
     ("Several dozen POWs asked not to be sent back.", "refused_repatriation", 20, 99, "count"),
     ("At 10:30, 84 soldiers crossed the border in the exchange.", "exchanged", 84, 84, "count"),
+    ("The release of 230 prisoners was agreed.", "exchanged", 230, 230, "count"),
+    ("At least 50 prisoners were tortured to death.", "died", 50, None, "count"),
+    ("Some 400 Ukrainians are jailed in Russian prisons.", "held", 360, 440, "count"),
+    ("Додому повернулися 95 наших хлопців.", "exchanged", 95, 95, "count"),
     ("Обмін відбувся о 10:30, повернулися 84 захисники.", "exchanged", 84, 84, "count"),
     ("Около 40 пленных отказались возвращаться в Россию.", "refused_repatriation", 36, 44, "count"),
 ]
