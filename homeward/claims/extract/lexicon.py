@@ -272,6 +272,9 @@ CUES: list[tuple[str, list[str]]] = [
         [
             r"(?:включ|внесен|внесл|внес)\w*\s+(?:в|до|у)\s+(?:\w+\s+)?спис",
             r"спис\w*\s+(?:[\w']+\s+){0,3}(?:включ|внесен|внесл|внес)",
+            r"\bв списк(?:е|ах|и)\b(?! на обмен было)",
+            r"\bу списк(?:у|ах)\b",
+            r"\b(?:on|in) the (?:\w+ )?lists?\b",
             r"lists?\s+(?:\w+\s+){0,3}(?:included|contained|comprised|named)",
             r"(?:included|put|placed|listed)\s+(?:in|on)\s+(?:the\s+)?(?:\w+\s+)?lists?",
         ],
@@ -317,6 +320,10 @@ CUES: list[tuple[str, list[str]]] = [
     (
         "not_accepted",
         [
+            r"відмов\w* (?:за)?брати",
+            r"відмов\w* (?:при)?йняти",
+            r"отказ\w* (?:за)?брать",
+            r"отказ\w* (?:при)?нять",
             r"(?:refus\w*|declin\w*|unwilling|reluctan\w*|doesn't want|does not want|don't want|won't|will not|not want)\b.{0,25}\b(?:take|taking|get|getting|accept\w*)\b.{0,30}\bback\b",
             r"(?:refus\w*|declin\w*) to (?:accept|receive|take)",
             r"\babandon",
