@@ -219,12 +219,21 @@ def populations() -> list[dict]:
                 "key": key,
                 "label": population_label(items[0]),
                 "claims": [{"claim": c, "text": gap_text(c, register_figure(c))} for c in items],
-                "conflicting": len({(c.low, c.high) for c in items}) > 1,
+                "conflicting": _conflicting(items),
                 "figure": figure,
             }
         )
     out.sort(key=lambda g: (not g["conflicting"], -len(g["claims"]), str(g["key"])))
     return out
+
+
+def _conflicting(items: list[Claim]) -> bool:
+    """Two claims about the same population and month (or both undated) that state different
+    intervals. Figures of different dates (two exchanges) are a timeline, not a conflict."""
+    by_month: dict[str, set] = defaultdict(set)
+    for c in items:
+        by_month[c.refers_to.strftime("%Y-%m") if c.refers_to else ""].add((c.low, c.high))
+    return any(len(v) > 1 for v in by_month.values())
 
 
 def population_label(claim: Claim) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -328,3 +329,24 @@ def test_the_command_reports_an_unreadable_file_and_reads_the_others(tmp_path, c
     assert out["bad"] == [] and "bad.bin" in captured.err
     with pytest.raises(CommandError):
         call_command("claims", "extract", str(bad), "--json")
+
+
+def test_figures_of_different_months_are_a_timeline_not_a_conflict(world):
+    from homeward.claims import selectors
+
+    a = actions.add_report(
+        actor=world.analyst,
+        text="On August 7, 22 Ukrainian soldiers were returned home in an exchange.",
+        outlet="A",
+        published_on=dt.date(2023, 8, 8),
+    )
+    b = actions.add_report(
+        actor=world.analyst,
+        text="On November 3, 84 Ukrainian soldiers were returned home in an exchange.",
+        outlet="B",
+        published_on=dt.date(2023, 11, 4),
+    )
+    for c in [*a.claims.all(), *b.claims.all()]:
+        actions.confirm_claim(actor=world.analyst, claim=c)
+    (group,) = selectors.populations()
+    assert len(group["claims"]) == 2 and not group["conflicting"]
