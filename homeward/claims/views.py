@@ -44,6 +44,12 @@ def _date(value: str, field: str) -> dt.date | None:
 @page_view
 def reports(request):
     require_role(request.user, *actions.ROLES)
+    if request.method == "POST" and _declared_size(request) > MAX_BYTES + FORM_MARGIN:
+        # Refused on the declared length, before Django parses (and spools) the body.
+        messages.error(
+            request, _("The upload is larger than %(mb)s MB.") % {"mb": MAX_BYTES // 2**20}
+        )
+        return _reports_page(request, {}, status=413)
     form = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         try:
@@ -77,6 +83,20 @@ def reports(request):
             return redirect("claims:report", uuid=report.uuid)
         except DomainError as exc:
             _refused(request, exc)
+    return _reports_page(request, form, status=422 if request.method == "POST" else 200)
+
+
+FORM_MARGIN = 256 * 1024  # the form's other fields around the file
+
+
+def _declared_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _reports_page(request, form, *, status: int):
     return render(
         request,
         "claims/reports.html",
@@ -86,7 +106,7 @@ def reports(request):
             "form": form,
             "max_mb": MAX_BYTES // 2**20,
         },
-        status=422 if request.method == "POST" else 200,
+        status=status,
     )
 
 

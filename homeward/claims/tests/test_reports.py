@@ -350,3 +350,17 @@ def test_figures_of_different_months_are_a_timeline_not_a_conflict(world):
         actions.confirm_claim(actor=world.analyst, claim=c)
     (group,) = selectors.populations()
     assert len(group["claims"]) == 2 and not group["conflicting"]
+
+
+def test_a_50_mb_body_is_refused_on_its_declared_length_before_parsing(client, world):
+    client.force_login(world.analyst)
+    from django.test.client import MULTIPART_CONTENT
+
+    r = client.post(
+        "/claims/reports/",
+        {"outlet": "W", "text": TEXT},
+        content_type=MULTIPART_CONTENT,
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert r.status_code == 413 and "larger than 5 MB" in r.content.decode()
+    assert Report.objects.count() == 0
