@@ -488,6 +488,8 @@ CUES: list[tuple[str, list[str]]] = [
             r"за ґрат",
             r"за грат",
             r"\bcaptured\b",
+            r"затриман",
+            r"затримал",
             r"\bsurrender",
             r"сдал\w* в плен",
             r"здал\w*(?:ся|ися) в полон",
@@ -533,7 +535,14 @@ SPECIFIC = {
 FOREIGN = re.compile(
     r"foreign|citizens? (?:of|from) \d+|nationals? of|mercenar|third countr|"
     r"иностран|наемник|граждан\w* \d+ (?:стран|государств)|граждан\w* (?:других|иных) стран|"
-    r"іноземн|іноземц|найманц|громадян\w* \d+ (?:країн|держав)|громадян\w* (?:інших|других) країн"
+    r"іноземн|іноземц|найманц|громадян\w* \d+ (?:країн|держав)|громадян\w* (?:інших|других) країн|"
+    # Nationalities and countries of foreigners fighting in this war (not exhaustive).
+    r"korea|кндр|корей|nepal|непал|cuban|кубин|colombia|колумби|\bindia|индий|індій|sri lank|"
+    r"шри-ланк|шрі-ланк|chin(?:a|ese)|китай|syria|сирий|сирій|serbia|сербск|сербськ|central asia|"
+    r"центральн\w* ази|tajik|таджик|uzbek|узбек|kyrgyz|киргиз|kazakh|казах|africa|африк|"
+    r"cameroon|камерун|somali|сомали|сомалі|egypt|египт|єгипт|iraq|ирак|ірак|american|американ|"
+    r"british|британ|georgian|грузин|international legion|интернациональн\w* легион|"
+    r"інтернаціональн\w* легіон|іноземн\w* легіон"
 )
 SHARE_BY = re.compile(r"(?:\bby|\bна)\s*$")  # "rose by 30 %", "выросло на 30 %": a change
 # A change, not a share: "an 89 percent increase in requests".

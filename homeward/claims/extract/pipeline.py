@@ -39,6 +39,11 @@ CATEGORY_WORD = re.compile(
     r"гражданск|мирн|военнослужащ|военн|иностран|офицер|женщин|мужчин|"
     r"цивільн|військов|іноземц|іноземн|офіцер|жінок|жінки|чоловік"
 )
+# "… are soldiers", "… — военнослужащие", "… становлять військові": the make-up after a copula.
+MAKE_UP = re.compile(
+    r"(?:\bare\b|\bwere\b|\bis\b|\bwas\b|\s[—–]\s|станов\w*|состав\w*|являю\w*|\bє\b)"
+    r"\s*(?:[\w'-]+\s+){0,3}?(?:" + CATEGORY_WORD.pattern + ")"
+)
 HELD_STRONG = next(r for c, r in lx.CUE_RE if c == "held")
 HELD_NOUN = re.compile(
     r"\bpows?\b|prisoners? of war|\bprisoners\b|военнопленн|пленн|"
@@ -364,7 +369,7 @@ def _sentence_claims(
                 continue
             # A share is a population's make-up ("70 % of those held are soldiers"); a share with
             # no category named is some other property ("60 % need long treatment").
-            if not has_person or not CATEGORY_WORD.search(ns):
+            if not has_person or not MAKE_UP.search(ns[toks[last].end() :]):
                 i = i_next
                 continue
             window = rest[:4]
