@@ -202,3 +202,20 @@ def test_the_outlet_is_not_the_claimant_and_such_persons_keep_the_previous_class
 )
 def test_a_share_is_a_population_make_up(text, expected):
     assert [(c.low, c.high) for c in extract(text)] == expected
+
+
+def test_the_unseen_sets_in_benchmarks_keep_their_scores():
+    """The sets once scored blind (benchmarks/claims/RESULTS.md) guard against regressions."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[3] / "benchmarks" / "claims"
+    spec = importlib.util.spec_from_file_location("claims_score", root / "score.py")
+    assert spec and spec.loader
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    found = gold = good = proposed = 0
+    for d in sorted(p.parent for p in root.glob("*/expected.json")):
+        for f, g, ok, p in score.score_dir(d)["per_lang"].values():
+            found, gold, good, proposed = found + f, gold + g, good + ok, proposed + p
+    assert gold >= 100
+    assert found / gold >= 0.95 and good / proposed >= 0.95, (found, gold, good, proposed)
