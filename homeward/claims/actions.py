@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+from types import EllipsisType
 
 from django.db import transaction
 from django.utils import timezone
@@ -201,8 +202,8 @@ def confirm_claim(
     actor: User,
     claim: Claim,
     counts: str | None = None,
-    low: float | str | None = ...,  # type: ignore[assignment]  # Ellipsis: keep as proposed
-    high: float | str | None = ...,  # type: ignore[assignment]
+    low: float | str | None | EllipsisType = ...,  # ... (the default): keep as proposed
+    high: float | str | None | EllipsisType = ...,
     kind: str | None = None,
     claimant: str | None = None,
     side: str | None = None,

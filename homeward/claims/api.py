@@ -123,10 +123,11 @@ class ReportIn(Schema):
 
 
 class ConfirmIn(Schema):
+    """Corrections to a proposal; every field left out keeps what was proposed."""
+
     counts: str | None = Field(None, max_length=24)
     low: float | None = Field(None, ge=0, le=1e9)
     high: float | None = Field(None, ge=0, le=1e9)
-    keep_interval: bool = Field(True, description="Ignore low/high and keep the proposed ones")
     kind: str | None = Field(None, pattern="^(count|share)$")
     claimant: str | None = Field(None, max_length=300)
     side: str | None = Field(None, max_length=16)
@@ -204,9 +205,11 @@ def list_claims(request: HttpRequest, filters: Query[ClaimFilter]):
 def confirm(request: HttpRequest, uuid: uuidlib.UUID, payload: ConfirmIn):
     """Confirms a proposed claim, with corrections; an impossible interval is refused (422)."""
     user = _user(request)
-    kwargs = payload.dict(exclude={"keep_interval", "low", "high"})
-    if not payload.keep_interval:
-        kwargs["low"], kwargs["high"] = payload.low, payload.high
+    kwargs = payload.dict(exclude={"low", "high"})
+    # A bound sent (null included: open) replaces the proposed one; a bound left out keeps it.
+    for bound in ("low", "high"):
+        if bound in payload.model_fields_set:
+            kwargs[bound] = getattr(payload, bound)
     return ClaimOut.of(actions.confirm_claim(actor=user, claim=_claim(uuid), **kwargs))
 
 

@@ -161,7 +161,7 @@ def test_the_api_refuses_an_impossible_interval_with_422(client, world):
     client.force_login(world.mediator)
     r = client.post(
         f"/api/v1/claims/{claim.uuid}/confirm",
-        {"keep_interval": False, "low": 10, "high": 5},
+        {"low": 10, "high": 5},
         content_type="application/json",
     )
     assert r.status_code == 422 and r.json()["error"]["detail"]["fields"]["high"]
@@ -364,3 +364,12 @@ def test_a_50_mb_body_is_refused_on_its_declared_length_before_parsing(client, w
     )
     assert r.status_code == 413 and "larger than 5 MB" in r.content.decode()
     assert Report.objects.count() == 0
+
+
+def test_the_api_confirms_with_a_corrected_bound_and_keeps_the_other(client, world):
+    claim = _report(world).claims.first()
+    client.force_login(world.analyst)
+    r = client.post(
+        f"/api/v1/claims/{claim.uuid}/confirm", {"high": 5000}, content_type="application/json"
+    )
+    assert r.status_code == 200 and (r.json()["low"], r.json()["high"]) == (1001, 5000)
