@@ -152,7 +152,20 @@ PERSON_STEMS = (
     "мобілізован",
     "строковик",
 )
-PERSON_EXACT = {"men", "women", "ones", "pows", "лиц", "осіб"}
+PERSON_EXACT = {
+    "наших",
+    "наші",
+    "наши",
+    "своих",
+    "своїх",
+    "ours",
+    "men",
+    "women",
+    "ones",
+    "pows",
+    "лиц",
+    "осіб",
+}
 
 CIVILIAN_STEMS = (
     "civilian",

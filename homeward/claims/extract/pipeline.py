@@ -44,6 +44,7 @@ MAKE_UP = re.compile(
     r"(?:\bare\b|\bwere\b|\bis\b|\bwas\b|\s[—–]\s|станов\w*|состав\w*|являю\w*|\bє\b)"
     r"\s*(?:[\w'-]+\s+){0,3}?(?:" + CATEGORY_WORD.pattern + ")"
 )
+BULLET = re.compile(r"^\s*(?:[•·*▪►✅🔹🔸]|[-–—](?=\s)|\d{1,2}[.)]\s)")
 HELD_STRONG = next(r for c, r in lx.CUE_RE if c == "held")
 HELD_NOUN = re.compile(
     r"\bpows?\b|prisoners? of war|\bprisoners\b|военнопленн|пленн|"
@@ -184,6 +185,7 @@ def extract(text: str, *, year: int | None = None) -> list[Claim]:
     claims: list[Claim] = []
     last_claimant: str | None = None
     prev_class: str | None = None
+    heading_class: str | None = None
     for idx, (offset, s) in enumerate(sents):
         own = find_claimant(s)
         claimant = own
@@ -195,14 +197,21 @@ def extract(text: str, *, year: int | None = None) -> list[Claim]:
             claimant = last_claimant
         if own:
             last_claimant = own
+        bullet = BULLET.match(s) is not None
         found = _sentence_claims(
             s,
             year,
             prev_class,
-            context_person=prev_class is not None,
+            context_person=prev_class is not None or (bullet and heading_class is not None),
             captive_context=idx > 0 and bool(CAPTIVE.search(norm(sents[idx - 1][1]))),
+            list_class=heading_class if bullet else None,
         )
         prev_class = found[-1].counts if found else prev_class
+        # "Among those freed:" heads a list whose items ("• 58 soldiers;") carry no cue.
+        if s.rstrip().endswith(":"):
+            heading_class = _classify(norm(s), len(s) - 1, True) or prev_class
+        elif not bullet:
+            heading_class = None
         # A date in the sentence before ("an exchange on August 14. Russia returned 84 …").
         if idx and any(c.refers_to is None for c in found):
             prev_date, _ = find_date(sents[idx - 1][1], year)
@@ -243,6 +252,7 @@ def _sentence_claims(
     prev_class: str | None = None,
     context_person: bool = False,
     captive_context: bool = False,
+    list_class: str | None = None,
 ) -> list[Claim]:
     ns = norm(s)
     if len(ns) != len(s):  # lower() changed the length (rare letters): positions must agree
@@ -447,6 +457,8 @@ def _sentence_claims(
             and (lx.ANAPHORA.match(" ".join(after)) or (after and after[0] in lx.SUCH))
         ):
             cls = prev_class  # "at least 62 of them": them are the previous sentence's persons
+        if cls is None and list_class:
+            cls = list_class  # an item of a list headed "Among those freed:"
         if cls is None or cls.startswith("_"):
             i = i_next
             continue
