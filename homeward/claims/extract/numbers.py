@@ -280,6 +280,8 @@ def parse_number(tokens: list[str], i: int) -> Number | None:
         return Number(100, i)
     if w == "dozen":
         return Number(12, i)
+    if w in ("десяток", "десятка", "десятком"):
+        return Number(10, i)
     value = word_value(tok)
     if value is None:
         return None

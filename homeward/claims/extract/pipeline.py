@@ -440,6 +440,8 @@ def _sentence_claims(
         qualifier = next((k for k, v in qm.groupdict().items() if v), None) if qm else None
         if n.vague and qualifier and nwords[i] in SINGULAR_THOUSAND:  # "более тысячи"
             n = Number(1000, n.end)
+        elif n.vague and qualifier and nwords[i] in ("сотни", "сотні") and n.value == 200:
+            n = Number(100, n.end)  # "около сотни", "близько сотні": about a hundred
         lo: float | None
         hi: float | None
         if high_n is not None:
