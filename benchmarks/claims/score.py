@@ -44,8 +44,11 @@ def score_dir(d: Path) -> dict:
         free = list(range(len(claims)))
         for g in gold:
             hit = next(
-                (k for k in free if claims[k]["counts"] == g["counts"]
-                 and contains(claims[k], g["value"])),
+                (
+                    k
+                    for k in free
+                    if claims[k]["counts"] == g["counts"] and contains(claims[k], g["value"])
+                ),
                 None,
             )
             if hit is None:
@@ -71,11 +74,14 @@ def main(argv: list[str]) -> None:
         tot = [0, 0, 0, 0]
         for lang, (f, g, good, p) in sorted(r["per_lang"].items()):
             tot = [a + b for a, b in zip(tot, (f, g, good, p), strict=True)]
-            print(f"{lang}: recall {f}/{g} = {f / g:.3f}; precision {good}/{p} = "
-                  f"{good / p if p else 1:.3f}")
+            print(
+                f"{lang}: recall {f}/{g} = {f / g:.3f}; precision {good}/{p} = "
+                f"{good / p if p else 1:.3f}"
+            )
         f, g, good, p = tot
-        print(f"all: recall {f}/{g} = {f / g:.3f}; precision {good}/{p} = "
-              f"{good / p if p else 1:.3f}")
+        print(
+            f"all: recall {f}/{g} = {f / g:.3f}; precision {good}/{p} = {good / p if p else 1:.3f}"
+        )
         for stem, miss in r["misses"]:
             print(f"  missed  {stem}: {miss}")
         for stem, counts, figure in r["extras"]:
