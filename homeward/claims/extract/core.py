@@ -231,7 +231,8 @@ def interval(n: Number, qualifier: str | None, share: bool) -> tuple[float | Non
     if qualifier == "up_to":
         return None, v
     if qualifier == "under":
-        return None, (v if share else v - step)
+        # Open – N, not N−1: the stated figure stays inside the interval (as for "up to").
+        return None, v
     if qualifier == "about":
         if share:
             return round(v * (1 - APPROX), 4), round(min(1.0, v * (1 + APPROX)), 4)

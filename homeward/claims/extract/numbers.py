@@ -4,7 +4,8 @@ The rules (also in docs/claims.md):
 - an exact figure N is N–N;
 - "over / more than / понад / более / свыше N" is N+1 – open (for a share: N% – open);
 - "at least / не менее / щонайменше N" is N – open;
-- "up to / no more than / до / не более N" is open – N; "fewer than / менее N" is open – N−1;
+- "up to / no more than / до / не более N" and "fewer than / менее N" are open – N (the stated
+  figure stays inside the interval);
 - "approximately / about / около / близько N" is N ± 10 % (rounded), so "approximately 1,000" is
   900–1100 and "about 70 %" is 0.63–0.77;
 - "almost / nearly / почти / майже N" is 0.9·N – N;

@@ -59,6 +59,10 @@ EACH = re.compile(
     r"с каждой стороны|каждая из сторон|каждая сторона|з кожного боку|з кожної сторони|"
     r"кожна зі сторін|кожна сторона)"
 )
+EACH_BEFORE = re.compile(
+    r"(?:each side|each party|both sides|каждая (?:из )?сторон\w*|обе стороны|"
+    r"кожна (?:зі )?сторін\w*|кожна сторона|обидві сторони)\s+(?:[\w'-]+\s+){0,2}$"
+)
 N_FOR_N = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)\s*(?:[-–]?\s*(?:for|на|за)\s*[-–]?|"
     r"in exchange for|в обмен на|в обмін на)\s*(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?![\d])",
@@ -498,7 +502,11 @@ def _sentence_claims(
         # "returned 84 soldiers, handing over as many", "95 prisoners each": the same figure
         # for the other side.
         tail = ns[toks[last].end() :]
-        if cls == "exchanged" and lo == hi and (AS_MANY.search(tail) or EACH.match(tail)):
+        if (
+            cls == "exchanged"
+            and lo == hi
+            and (AS_MANY.search(tail) or EACH.match(tail) or EACH_BEFORE.search(ns[:tok_start]))
+        ):
             claim.extra["per_side"] = True
             out.append(
                 Claim(

@@ -91,6 +91,7 @@ CASES = [
     ("Several dozen POWs asked not to be sent back.", "refused_repatriation", 20, 99, "count"),
     ("At 10:30, 84 soldiers crossed the border in the exchange.", "exchanged", 84, 84, "count"),
     ("The release of 230 prisoners was agreed.", "exchanged", 230, 230, "count"),
+    ("Kyiv holds fewer than 3,000 Russian POWs.", "held", None, 3000, "count"),
     ("Около сотни пленных погибли в плену.", "died", 90, 110, "count"),
     ("Более двух тысяч пленных освобождены.", "exchanged", 2001, None, "count"),
     ("More than a hundred prisoners were released.", "exchanged", 101, None, "count"),
@@ -159,6 +160,15 @@ def test_figures_not_about_persons_are_not_claims(text):
 def test_the_claimant_is_the_person_or_body_quoted(text, claimant, side):
     (claim,) = extract(text)
     assert (claim.claimant, claim.side) == (claimant, side)
+
+
+def test_each_side_releasing_n_gives_one_claim_per_side():
+    claims = extract("They exchanged 248 prisoners of war, with each side releasing 124 men.")
+    assert [(c.counts, c.low) for c in claims] == [
+        ("exchanged", 248),
+        ("exchanged", 124),
+        ("exchanged", 124),
+    ]
 
 
 def test_n_for_n_gives_one_claim_per_side():
