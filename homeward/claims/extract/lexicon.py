@@ -221,7 +221,8 @@ ANAPHORA = re.compile(
 
 # Words right after a number that make it something else than persons.
 NOT_PERSONS = re.compile(
-    r"^(?:bus(?:es)?|planes?|aircraft|trucks?|vehicles?|tanks?|drones?|missiles?|shells?|"
+    r"^(?:of\s+|из\s+|з\s+)?(?:relatives|parents|mothers|wives|родственник|родител|матер|жен\b|"
+    r"рідн|родич|батьк|дружин|bus(?:es)?|planes?|aircraft|trucks?|vehicles?|tanks?|drones?|missiles?|shells?|"
     r"houses?|homes|buildings?|hospitals?|camps?|colonies|facilities|famil(?:y|ies)|bodies|"
     r"автобус|самолет|літак|грузовик|вантажівк|машин|танк|дрон|ракет|снаряд|домов|будинк|"
     r"госпитал|шпитал|лагер|табор|колони|учреждени|установ|семей|семьи|родин|тел\b|тіл\b|"
@@ -547,9 +548,11 @@ SPECIFIC = {
 }
 
 FOREIGN = re.compile(
-    r"foreign|citizens? (?:of|from) \d+|nationals? of|mercenar|third countr|"
-    r"иностран|наемник|граждан\w* \d+ (?:стран|государств)|граждан\w* (?:других|иных) стран|"
-    r"іноземн|іноземц|найманц|громадян\w* \d+ (?:країн|держав)|громадян\w* (?:інших|других) країн|"
+    r"foreign(?!\s+(?:ministry|minister|affairs|office|policy|intelligence|press|media|"
+    r"secretary|service|currency|investment|aid))|citizens? (?:of|from) \d+|nationals? of|"
+    r"mercenar|third countr|"
+    r"иностран(?!\w*\s+дел)|наемник|граждан\w* \d+ (?:стран|государств)|граждан\w* (?:других|иных) стран|"
+    r"іноземн(?!\w*\s+справ)|іноземц|найманц|громадян\w* \d+ (?:країн|держав)|громадян\w* (?:інших|других) країн|"
     # Nationalities and countries of foreigners fighting in this war (not exhaustive).
     r"korea|кндр|корей|nepal|непал|cuban|кубин|colombia|колумби|\bindia|индий|індій|sri lank|"
     r"шри-ланк|шрі-ланк|chin(?:a|ese)|китай|syria|сирий|сирій|serbia|сербск|сербськ|central asia|"
