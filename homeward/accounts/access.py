@@ -133,6 +133,29 @@ def record_access(
     )
 
 
+def record_list_access(
+    user: User,
+    *,
+    object_type: str,
+    uuids: Iterable,
+    kind: str = AccessKind.VIEW,
+    detail: dict | None = None,
+) -> None:
+    """Records a LIST read: which records a page or an API answer returned, so that "who saw
+    person X" includes lists. One row per request; ids only, never names."""
+    ids = [str(u) for u in uuids]
+    if not ids:
+        return
+    AccessLog.objects.create(
+        user=user,
+        kind=kind,
+        object_type=object_type,
+        object_uuid=None,
+        count=len(ids),
+        detail={**(detail or {}), "uuids": ids},
+    )
+
+
 def visible_note_parties(user: User) -> Iterable[int] | None:
     """Parties whose internal notes the user may read; None means all of them (the intermediary)."""
     if user.is_intermediary:
