@@ -276,3 +276,6 @@ class AnswerLetter(models.Model):
 
     def __str__(self) -> str:
         return f"answer to {self.inquiry_id}"
+
+
+from .models_rematch import RematchRun  # noqa: E402, F401 (the worker's runs, in this app)
