@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("homeward.ledger.urls")),
     path("exchanges/", include("homeward.exchanges.urls")),
+    path("tracing/", include("homeward.tracing.urls")),
     path("", include("homeward.web.urls")),
 ]

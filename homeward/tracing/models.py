@@ -178,6 +178,9 @@ class Candidate(models.Model):
     state = models.CharField(
         max_length=12, choices=CandidateState.choices, default=CandidateState.PENDING
     )
+    # The standing verdict (derived from the decisions by tracing.actions._settle; kept here for
+    # the lists): blank while pending or in second look.
+    verdict = models.CharField(max_length=10, blank=True)
     # sha256 of both records' matching fields when queued: a changed record changes it.
     fingerprint = models.CharField(max_length=64)
     # Bumped by every decision and re-queue: a decision made on an older version is refused

@@ -15,3 +15,29 @@ def bare_inquiry(world, **fields) -> Inquiry:
         **fields,
     }
     return Inquiry.objects.create(**values)
+
+
+def russian_listed(world, **extra):
+    """A person registered as a Russian-spelled list writes him (notified by the RU bureau)."""
+    from homeward.registry.tests.factories import notified
+
+    fields = {
+        "family_name": "Олейник",
+        "given_name": "Александр",
+        "patronymic": "Иванович",
+        "birth_date": "1994-03-12",
+        **extra,
+    }
+    return notified(world, **fields)
+
+
+UKRAINIAN_INQUIRY = {
+    "family_name": "Олійник",
+    "given_name": "Олександр",
+    "patronymic": "Іванович",
+    "birth_date": "1994",
+    "requester_name": "Олійник Ганна",
+    "requester_relation": "мати",
+    "language": "uk",
+    "consent_parties": ["UA"],
+}
