@@ -54,6 +54,10 @@ Progress = Callable[[str], None]
 DEFAULT_MIN_SCORE = 0.05
 # Rows read from the database at a time (bounded IN lists on both databases).
 CHUNK = 2000
+# Up to this many new persons, records sharing no blocking key with them are set aside before
+# the engine runs (see the module's docstring). A larger batch shares a key with nearly every
+# record: computing the keys would only double the engine's own preparation.
+PREFILTER_MAX = 1000
 
 _INQUIRY_FIELDS = (
     "id",
@@ -157,6 +161,25 @@ def _keys(records: Sequence[Record], side: str) -> list[list[str]]:
     return [index_keys(features(r, i), side=side) for i, r in enumerate(records)]
 
 
+# Each open inquiry's blocking keys, kept by the worker process between runs: a capture
+# notified every minute should not prepare 100,000 inquiries every minute. An entry is used
+# only while the inquiry's fields are the same (the record is part of the key).
+_INQUIRY_KEYS: dict[Record, list[str]] = {}
+_INQUIRY_KEYS_MAX = 500_000
+
+
+def _inquiry_keys(records: Sequence[Record]) -> list[list[str]]:
+    if len(_INQUIRY_KEYS) > _INQUIRY_KEYS_MAX:
+        _INQUIRY_KEYS.clear()
+    out = []
+    for r in records:
+        keys = _INQUIRY_KEYS.get(r)
+        if keys is None:
+            keys = _INQUIRY_KEYS[r] = index_keys(features(r, 0), side="left")
+        out.append(keys)
+    return out
+
+
 def _spellings(ids: Iterable[int]) -> dict[int, list[tuple[str, str, str]]]:
     ids = sorted(set(ids))
     out: dict[int, list[tuple[str, str, str]]] = {}
@@ -166,7 +189,10 @@ def _spellings(ids: Iterable[int]) -> dict[int, list[tuple[str, str, str]]]:
 
 
 def _explanation(m: Match) -> dict:
-    return {"decision": m.decision, "text": m.explanation, "weight": round(m.weight, 3)}
+    """As the filing form's search stores it, so the queue puts both into the same words."""
+    from .search import explanation_json
+
+    return explanation_json(m.explanation, m.decision)
 
 
 def _best(matches: Iterable[Match], floor: float) -> dict[tuple[int, int], Match]:
@@ -192,13 +218,14 @@ def match_inquiries(
         return []
     right = [person_record(p) for p in persons]
     progress(f"reading {len(inquiries):,} open inquiries…")
-    right_keys = {k for keys in _keys(right, "right") for k in keys}
-    left_all = [inquiry_record(q) for q in inquiries]
-    left = [
-        r
-        for r, keys in zip(left_all, _keys(left_all, "left"), strict=True)
-        if any(k in right_keys for k in keys)
-    ]
+    left = [inquiry_record(q) for q in inquiries]
+    if len(right) <= PREFILTER_MAX:
+        right_keys = {k for keys in _keys(right, "right") for k in keys}
+        left = [
+            r
+            for r, keys in zip(left, _inquiry_keys(left), strict=True)
+            if any(k in right_keys for k in keys)
+        ]
     if not left:
         return []
     progress(f"matching {len(left):,} inquiries that share a key with {len(right):,} persons…")
@@ -257,8 +284,6 @@ def register_neighbours(persons: list[dict]) -> list[dict]:
 
 def match_duplicates(persons: list[dict], *, progress: Progress) -> list[CandidatePair]:
     """Person ↔ person candidate pairs: each new person against the others and the register."""
-    from homeward.linkage import engine
-
     if not persons:
         return []
     progress("looking for possible duplicates in the register…")
@@ -266,6 +291,8 @@ def match_duplicates(persons: list[dict], *, progress: Progress) -> list[Candida
     rows = persons + neighbours
     records = [person_record(p) for p in rows]
     new = set(range(len(persons)))
+    if len(persons) > PREFILTER_MAX:
+        return _duplicate_pairs(persons, rows, records, progress=progress)
     # Keep the records that share a blocking key with another, one of the two new.
     left_keys = _keys(records, "left")
     right_keys = _keys(records, "right")
@@ -281,7 +308,14 @@ def match_duplicates(persons: list[dict], *, progress: Progress) -> list[Candida
                     keep.update((i, j))
     if not keep:
         return []
-    chosen = [records[i] for i in sorted(keep)]
+    return _duplicate_pairs(persons, rows, [records[i] for i in sorted(keep)], progress=progress)
+
+
+def _duplicate_pairs(
+    persons: list[dict], rows: list[dict], chosen: list[Record], *, progress: Progress
+) -> list[CandidatePair]:
+    from homeward.linkage import engine
+
     progress(f"comparing {len(chosen):,} records for duplicates…")
     matches = engine.dedupe(chosen, train="none", progress=progress)
     new_ids = {p["id"] for p in persons}

@@ -69,7 +69,8 @@ def test_an_import_queues_candidates_for_a_matching_open_inquiry_without_anyone_
     assert candidate.person == person
     assert candidate.origin == "rematch"
     assert candidate.state == CandidateState.PENDING
-    assert "surname" in candidate.explanation["text"]
+    # the same explanation the filing form's search stores, part by part
+    assert {p["comparison"] for p in candidate.explanation["parts"]} >= {"surname", "birth"}
     assert candidate.explanation["decision"] in ("match", "possible")
     run = RematchRun.objects.get()
     assert run.trigger == RematchTrigger.IMPORT
