@@ -23,7 +23,8 @@ class Row:
 
 
 def _tones(explanation: dict | None) -> dict[str, tuple[str, str]]:
-    return {s.field: (s.tone, s.text) for s in plain(explanation)}
+    # "not known on one side" is what the tone already says: no second line for it.
+    return {s.field: (s.tone, s.text if s.tone != "unknown" else "") for s in plain(explanation)}
 
 
 def _plain_tone(a: str, b: str) -> str:
