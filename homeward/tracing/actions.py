@@ -638,7 +638,8 @@ def _lock_candidate(candidate_uuid) -> Candidate:
     except ValueError:
         raise NotFound("No such candidate.") from None
     candidate = (
-        Candidate.objects.select_for_update()
+        # Lock the candidate's row only (PostgreSQL cannot lock the outer join's null side).
+        Candidate.objects.select_for_update(of=("self",))
         .select_related("person", "inquiry")
         .filter(uuid=key)
         .first()
