@@ -161,23 +161,57 @@ def _keys(records: Sequence[Record], side: str) -> list[list[str]]:
     return [index_keys(features(r, i), side=side) for i, r in enumerate(records)]
 
 
-# Each open inquiry's blocking keys, kept by the worker process between runs: a capture
-# notified every minute should not prepare 100,000 inquiries every minute. An entry is used
-# only while the inquiry's fields are the same (the record is part of the key).
-_INQUIRY_KEYS: dict[Record, list[str]] = {}
-_INQUIRY_KEYS_MAX = 500_000
+# Each open inquiry prepared as the engine compares it (features.features) with its blocking
+# keys, kept by the worker process between runs: preparing is most of a run's time (about a
+# tenth of a millisecond a record, Python), and a capture notified every minute should not
+# prepare 100,000 inquiries every minute. An entry is used only while the inquiry's fields are
+# the same (the record is the key). About 2 KB an inquiry; emptied above _PREPARED_MAX.
+_PREPARED: dict[Record, tuple[dict, frozenset[str]]] = {}
+_PREPARED_MAX = 500_000
 
 
-def _inquiry_keys(records: Sequence[Record]) -> list[list[str]]:
-    if len(_INQUIRY_KEYS) > _INQUIRY_KEYS_MAX:
-        _INQUIRY_KEYS.clear()
+def _prepared_inquiries(records: Sequence[Record]) -> list[tuple[dict, frozenset[str]]]:
+    if len(_PREPARED) > _PREPARED_MAX:
+        _PREPARED.clear()
     out = []
     for r in records:
-        keys = _INQUIRY_KEYS.get(r)
-        if keys is None:
-            keys = _INQUIRY_KEYS[r] = index_keys(features(r, 0), side="left")
-        out.append(keys)
+        held = _PREPARED.get(r)
+        if held is None:
+            row = features(r, 0)
+            held = _PREPARED[r] = (row, frozenset(index_keys(row, side="left")))
+        out.append(held)
     return out
+
+
+def _link(left_rows: list[dict], right: Sequence[Record], *, progress: Progress) -> list[Match]:
+    """engine.link (train="none") on inquiries prepared already: the same run, the same
+    decisions, without preparing the inquiries again."""
+    from homeward.linkage import engine
+    from homeward.linkage.features import prepare
+    from homeward.linkage.model import DEFAULT_CANDIDATES, DEFAULT_THRESHOLD, Scorer, decide
+
+    right_rows = prepare(right, start=len(left_rows))
+    pairs, final = engine._run(  # noqa: SLF001 (link's own steps, see engine.link)
+        left_rows,
+        right_rows,
+        engine="duckdb",
+        train="none",
+        model=None,
+        candidates=DEFAULT_CANDIDATES,
+        progress=progress,
+    )
+    progress(f"explaining {len(pairs):,} candidate pairs…")
+    rows = {r["unique_id"]: r for r in left_rows}
+    rows.update({r["unique_id"]: r for r in right_rows})
+    return decide(
+        pairs,
+        rows,
+        Scorer(final, final.get("_tf")),
+        DEFAULT_THRESHOLD,
+        one_sided=True,
+        register_size=len(right_rows),
+        evidence=final.get("_evidence"),
+    )
 
 
 def _spellings(ids: Iterable[int]) -> dict[int, list[tuple[str, str, str]]]:
@@ -212,24 +246,20 @@ def match_inquiries(
 ) -> list[CandidatePair]:
     """Inquiry ↔ person candidate pairs for new `persons` (rows of live_persons) against open
     `inquiries` (rows of open_inquiries)."""
-    from homeward.linkage import engine
-
     if not persons or not inquiries:
         return []
     right = [person_record(p) for p in persons]
-    progress(f"reading {len(inquiries):,} open inquiries…")
-    left = [inquiry_record(q) for q in inquiries]
-    if len(right) <= PREFILTER_MAX:
-        right_keys = {k for keys in _keys(right, "right") for k in keys}
-        left = [
-            r
-            for r, keys in zip(left, _inquiry_keys(left), strict=True)
-            if any(k in right_keys for k in keys)
-        ]
-    if not left:
+    progress(f"preparing {len(inquiries):,} open inquiries…")
+    prepared = _prepared_inquiries([inquiry_record(q) for q in inquiries])
+    right_keys = {k for keys in _keys(right, "right") for k in keys}
+    left_rows: list[dict] = []
+    for row, keys in prepared:
+        if not keys.isdisjoint(right_keys):
+            left_rows.append({**row, "unique_id": len(left_rows)})
+    if not left_rows:
         return []
-    progress(f"matching {len(left):,} inquiries that share a key with {len(right):,} persons…")
-    matches = engine.link(left, right, train="none", progress=progress)
+    progress(f"matching {len(left_rows):,} inquiries that share a key with {len(right):,} persons…")
+    matches = _link(left_rows, right, progress=progress)
     best = _best(matches, min_score())
     if not best:
         return []

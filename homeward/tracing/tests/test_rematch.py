@@ -230,3 +230,28 @@ def test_a_run_without_live_persons_queues_nothing(world, django_capture_on_comm
     run.refresh_from_db()
     assert (run.status, run.queued, run.created_by) == (RematchStatus.DONE, 0, None)
     assert persons_entered(actor=None, person_ids=[], trigger="manual") is None
+
+
+def test_the_command_queues_a_run_by_hand_and_lists_runs_with_their_outcome(
+    world, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    sought = inquiry(world)
+    with django_capture_on_commit_callbacks(execute=False):
+        person = notified(world)  # its own run is not carried out here
+    RematchRun.objects.all().delete()
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rematch", "--since", "2000-01-01", stdout=out)
+    assert "queued run" in out.getvalue()
+    out = io.StringIO()
+    call_command("rematch", stdout=out)
+    text = out.getvalue()
+    assert "Started by hand: done" in text
+    assert "1 candidates and 0 possible duplicates queued" in text
+    assert Candidate.objects.get(inquiry=sought).person == person
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("rematch", "--since", "yesterday")
