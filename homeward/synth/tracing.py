@@ -22,7 +22,7 @@ from collections.abc import Callable
 from homeward.accounts.models import User
 from homeward.registry.models import Person
 from homeward.tracing import actions
-from homeward.tracing.models import Candidate
+from homeward.tracing.models import Candidate, Inquiry
 from homeward.web.population import _RU_LATIN, _UK_LATIN, latin, ru_to_uk
 
 REQUESTERS_UK = ("Олена", "Марія", "Наталія", "Оксана", "Ірина", "Тетяна", "Галина")
@@ -72,6 +72,7 @@ def build_tracing(
     made = {"inquiries": 0, "answered": 0, "candidates": 0}
     asked_about: dict[int, int] = {}
     for i in range(count):
+        fields: dict[str, object]
         style = i % 4
         consent = ["UA"] if rng.random() < 0.8 else []
         if style == 3 or i >= len(chosen):
@@ -135,8 +136,7 @@ def build_tracing(
             verdict="same",
             reason="Names, date of birth and unit agree (demo)",
         )
-        best.inquiry.refresh_from_db()
-        actions.send_answer(actor=liaison, inquiry=best.inquiry)
+        actions.send_answer(actor=liaison, inquiry=Inquiry.objects.get(pk=inquiry_id))
         made["answered"] += 1
     made["candidates"] = Candidate.objects.filter(inquiry_id__in=list(asked_about)).count()
     log(

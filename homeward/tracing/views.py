@@ -167,7 +167,7 @@ def _overdue_days() -> int:
 
 def _labelled(counts: dict) -> list[tuple[str, int | None]]:
     labels = dict(InquiryState.choices)
-    return [(labels[k], v) for k, v in counts.items()]
+    return [(str(labels[k]), v) for k, v in counts.items()]
 
 
 def _candidates_context(user, candidates, inquiry=None) -> list[dict]:
