@@ -152,15 +152,12 @@ def _side(user: User, person: Person, spellings: list[str]) -> PersonSide:
         merged=person.merged_into_id is not None,
     )
     if user.role == Role.CASEWORKER:
-        from homeward.registry.selectors import current_detention, current_status
-
-        detention = current_detention(person)
-        status = current_status(person)
+        status = getattr(person, "current_status", None)
         side.extra = {
             "rank": person.rank,
             "unit": person.unit,
             "status": str(StatusKind(status).label) if status else "",
-            "detaining_party": detention.detaining_party.code if detention else "",
+            "detaining_party": getattr(person, "detaining_party_code", None) or "",
         }
     return side
 
@@ -176,6 +173,10 @@ def candidate_sides(user: User, candidates: list[Candidate]) -> dict[int, Person
         if c.other_person_id:
             ids.add(c.other_person_id)
     persons = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("home_party")}
+    if user.role == Role.CASEWORKER:
+        from homeward.registry.selectors import attach_current
+
+        attach_current(list(persons.values()))  # status and holder of all, in two queries
     spellings: dict[int, list[str]] = {}
     for pid, f, g, p in (
         PersonName.objects.filter(person_id__in=ids)

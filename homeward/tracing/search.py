@@ -6,8 +6,8 @@ register that changed since (a person added, a name added, a merge) is noticed b
 (counts and the latest timestamps) and the index is built again before the next search. Building
 takes seconds per 100k spellings; above INLINE_REBUILD spellings a stale index is used as it is
 and the register's name keys supply persons it does not know yet (see `_by_name`), so a web
-request never waits for a whole rebuild of a large register (the worker or `homeward tracing
-index` builds it).
+request waits for a whole rebuild of a large register only when the process has no index at
+all; `homeward tracing_index` builds it ahead (run it after a large import and at start-up).
 
 "Never an empty list when the register has any plausible name": when the engine's blocking finds
 fewer candidates than asked (a surname alone, a surname and a year), persons whose name keys
@@ -72,13 +72,15 @@ def record_of_inquiry(inquiry) -> Record:
 
 
 def _stamp() -> str:
+    """What changes when the register's searchable content may have: the newest person, name
+    and merge (ids only grow; persons are never deleted) and the merges undone. Index-only
+    MAX queries, cheap at millions of rows (a COUNT would not be)."""
     from homeward.registry.models import Merge, Person, PersonName
 
-    p = Person.objects.aggregate(n=Count("id"), m=Max("id"), t=Max("created_at"))
-    merged = Person.objects.filter(merged_into__isnull=False).count()
-    n = PersonName.objects.aggregate(n=Count("id"), m=Max("id"), t=Max("created_at"))
-    g = Merge.objects.aggregate(n=Count("id"), t=Max("merged_at"), u=Max("undone_at"))
-    text = repr((connection.settings_dict["NAME"], p, merged, n, g))
+    p = Person.objects.aggregate(m=Max("id"), t=Max("created_at"))
+    n = PersonName.objects.aggregate(m=Max("id"))
+    g = Merge.objects.aggregate(n=Count("id"), u=Max("undone_at"))
+    text = repr((connection.settings_dict["NAME"], p, n, g))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
