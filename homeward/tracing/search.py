@@ -18,6 +18,7 @@ engine's own and saying so.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -137,7 +138,9 @@ def register_index() -> SearchIndex | None:
         if held and size > INLINE_REBUILD:
             return held[1]  # stale but large: `_by_name` covers what it lacks
         name = hashlib.sha256(alias.encode()).hexdigest()[:12]
-        path = _directory() / f"register-{name}-{stamp}.sqlite3"
+        # One file per process: two server processes building the same stamp at once must not
+        # write one file (SearchIndex.build replaces its path).
+        path = _directory() / f"register-{name}-{stamp}-{os.getpid()}.sqlite3"
         index = SearchIndex.build(_records(), path)
         if held:
             held[1].close()
