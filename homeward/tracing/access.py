@@ -230,4 +230,9 @@ def pending_count(user: User) -> int | None:
         return None
     from .models import QUEUE_STATES
 
-    return qs.filter(state__in=QUEUE_STATES).count()
+    # As the queue counts: pairs whose record was merged away are not reviewed.
+    return (
+        qs.filter(state__in=QUEUE_STATES, person__merged_into__isnull=True)
+        .exclude(other_person__merged_into__isnull=False)
+        .count()
+    )

@@ -677,6 +677,15 @@ def decide(
     candidate = _lock_candidate(candidate_uuid)
     if candidate.state == CandidateState.STALE:
         raise Conflict("This candidate is no longer relevant.", code="stale")
+    merged = Person.objects.filter(
+        pk__in=[candidate.person_id, candidate.other_person_id], merged_into__isnull=False
+    ).exists()
+    if merged:
+        # The record now lives on in its survivor; re-matching proposes the survivor instead.
+        raise Conflict(
+            "A record of this pair was merged into another since; it is no longer reviewed.",
+            code="merged",
+        )
     moved = version is not None and version != candidate.version
     decided_already = version is None and candidate.state not in QUEUE_STATES
     if moved or decided_already:

@@ -34,7 +34,12 @@ def queue(request):
     user = request.user
     _reviewer(user)
     kind = request.GET.get("kind", "")
-    qs = access_candidates(user).filter(state__in=QUEUE_STATES)
+    # A pair whose record was merged away is not reviewed (the survivor is re-matched).
+    qs = (
+        access_candidates(user)
+        .filter(state__in=QUEUE_STATES, person__merged_into__isnull=True)
+        .exclude(other_person__merged_into__isnull=False)
+    )
     if kind in CandidateKind.values:
         qs = qs.filter(kind=kind)
     # second_look sorts after pending alphabetically: reversed, second looks come first.

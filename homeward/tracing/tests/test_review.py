@@ -223,3 +223,20 @@ def test_the_navigation_counts_pending_candidates_for_caseworkers(client, world,
     page = client.get("/tracing/").content.decode()
     n = Candidate.objects.filter(state="pending").count()
     assert f'id="pending-count" title="candidates waiting for review">{n}<' in page
+
+
+def test_a_pair_whose_record_was_merged_away_leaves_the_queue_and_cannot_be_decided(
+    client, world, filed
+):
+    from homeward.lib.errors import Conflict
+    from homeward.registry import actions as registry_actions
+
+    _, person, c = filed
+    survivor = notified(world, family_name="Олейник", given_name="Олександр", birth_date="1994")
+    registry_actions.merge_persons(
+        actor=world.caseworker, survivor=survivor, merged=person, reason="one"
+    )
+    client.force_login(world.caseworker)
+    assert f"c-{c.uuid}" not in client.get("/tracing/queue/").content.decode()
+    with pytest.raises(Conflict):
+        actions.decide(actor=world.caseworker, candidate_uuid=c.uuid, verdict="same")
