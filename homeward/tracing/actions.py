@@ -481,13 +481,22 @@ def _transition(
     return inquiry
 
 
-def _note(note: str) -> str:
-    note = (note or "").strip()
-    if len(note) > 2000:
+def _free_text(value: str, field: str, limit: int = 2000) -> str:
+    """A note or reason: bounded, and without NUL (which PostgreSQL refuses in text)."""
+    value = (value or "").strip()
+    if len(value) > limit:
         raise ValidationFailed(
-            "The note is too long.", detail={"fields": {"note": "at most 2000 characters"}}
+            f"The {field} is too long.", detail={"fields": {field: f"at most {limit} characters"}}
         )
-    return note
+    if "\x00" in value:
+        raise ValidationFailed(
+            f"The {field} is not valid.", detail={"fields": {field: "contains a NUL character"}}
+        )
+    return value
+
+
+def _note(note: str) -> str:
+    return _free_text(note, "note")
 
 
 @transaction.atomic
@@ -669,11 +678,7 @@ def decide(
         raise ValidationFailed(
             "Unknown verdict.", detail={"fields": {"verdict": "must be same, different or unsure"}}
         )
-    reason = (reason or "").strip()
-    if len(reason) > 2000:
-        raise ValidationFailed(
-            "The reason is too long.", detail={"fields": {"reason": "at most 2000 characters"}}
-        )
+    reason = _free_text(reason, "reason")
     candidate = _lock_candidate(candidate_uuid)
     if candidate.state == CandidateState.STALE:
         raise Conflict("This candidate is no longer relevant.", code="stale")

@@ -240,3 +240,16 @@ def test_a_pair_whose_record_was_merged_away_leaves_the_queue_and_cannot_be_deci
     assert f"c-{c.uuid}" not in client.get("/tracing/queue/").content.decode()
     with pytest.raises(Conflict):
         actions.decide(actor=world.caseworker, candidate_uuid=c.uuid, verdict="same")
+
+
+def test_a_reason_with_a_nul_character_is_refused_naming_the_field(client, world, filed):
+    _, _, c = filed
+    client.force_login(world.caseworker)
+    response = client.post(
+        f"/api/v1/candidates/{c.uuid}/decisions",
+        {"verdict": "same", "reason": "a\x00b"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "reason" in response.json()["error"]["detail"]["fields"]
+    assert not c.decisions.exists()
