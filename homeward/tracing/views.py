@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from homeward.accounts.access import record_list_access
-from homeward.accounts.models import Party, PartyKind, Role
+from homeward.accounts.access import record_access, record_list_access
+from homeward.accounts.models import AccessKind, Party, PartyKind, Role
 from homeward.lib.errors import DomainError, Forbidden, ValidationFailed
 from homeward.registry.models import Category, Sex
 from homeward.web.views.common import apply_errors, field_errors, page_view
@@ -378,6 +378,14 @@ def answer_letter(request, uuid):
         messages.error(request, _("The inquiry is not linked to a registered person yet."))
         return redirect(inquiry.get_absolute_url())
     sent = inquiry.answers.order_by("-sent_at").first()
+    # The letter shows the person's register facts: a read of that person, recorded.
+    record_access(
+        user,
+        kind=AccessKind.VIEW,
+        object_type="person",
+        object_uuid=inquiry.linked_person.uuid,
+        detail={"via": "tracing answer letter"},
+    )
     facts = AnswerFacts.from_json(sent.facts) if sent else answer_facts(inquiry.linked_person)
     with translation.override(inquiry.language):
         letter = render(

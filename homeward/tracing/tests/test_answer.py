@@ -51,6 +51,11 @@ def test_the_letter_is_in_the_familys_language_and_tells_only_what_may_be_told(
     assert "2025-02-01" in page  # hospitalised
     for never in ("Secret place 7", "Camp 12", "Internal note XYZ", "Сидоренко"):
         assert never not in page
+    from homeward.accounts.models import AccessLog
+
+    assert AccessLog.objects.filter(
+        user=world.liaison, object_type="person", object_uuid=inquiry.linked_person.uuid
+    ).exists()
 
 
 def test_recording_the_answer_sent_keeps_the_facts_and_answers_the_inquiry(client, world, linked):
