@@ -12,11 +12,14 @@ never one search per inquiry:
   in one run; each pair with at least one new person is queued as a person ↔ person candidate
   (origin `dedupe`).
 
-Before the engine runs, records that share no blocking key with the other side are set aside
+Before the engine runs, inquiries that share no blocking key with any new person are set aside
 (model.index_keys gives the keys the engine's blocking rules compare). The engine would never
-pair them, and with the shipped model (train="none") nothing about the rest of the run depends
-on them, so the result is the same, only much sooner: one notified capture against 100,000 open
-inquiries scores the few dozen inquiries that share a key with it.
+pair them, and with the shipped model (train="none") nothing else in a link depends on them
+(term frequencies and the prior come from the new persons), so the result is the same, only
+sooner: one notified capture against 100,000 open inquiries scores the few dozen inquiries that
+share a key with it. A small batch's duplicate search keeps, likewise, only the records that
+share a key with a new one; there the term frequencies and the prior come from the records
+compared, as they do in any dedupe run of the engine.
 
 The model is the shipped one, not re-estimated on each batch: a batch of one person has nothing
 to estimate from, and a worker's result should not depend on how a file happened to be split.
