@@ -96,11 +96,13 @@ def _register_routers() -> None:
     from homeward.exchanges.api import router as exchanges_router
     from homeward.ledger.api import router as ledger_router
     from homeward.registry.api import router as registry_router
+    from homeward.tracing.api import router as tracing_router
 
     api.add_router("/", registry_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/", exchanges_router)
     api.add_router("/", claims_router)
+    api.add_router("/", tracing_router)
 
 
 _register_routers()

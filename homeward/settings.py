@@ -45,6 +45,8 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 HOMEWARD_DEMO = _flag("HOMEWARD_DEMO")
+# An inquiry unanswered for longer than this is flagged overdue in the tracing desk's lists.
+TRACING_OVERDUE_DAYS = int(os.environ.get("TRACING_OVERDUE_DAYS", "30"))
 
 
 HOMEWARD_TESTING = _flag("HOMEWARD_TESTING")

@@ -8,5 +8,6 @@ urlpatterns = [
     path("ledger/", include("homeward.ledger.urls")),
     path("exchanges/", include("homeward.exchanges.urls")),
     path("claims/", include("homeward.claims.urls")),
+    path("tracing/", include("homeward.tracing.urls")),
     path("", include("homeward.web.urls")),
 ]

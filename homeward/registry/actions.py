@@ -21,6 +21,7 @@ from homeward.ledger.actions import append
 from homeward.lib.bulk import insert_rows
 from homeward.lib.dates import PartialDate, PartialDateError
 from homeward.lib.errors import Conflict, Forbidden, ValidationFailed
+from homeward.tracing.tasks import persons_entered
 
 from .models import (
     Detention,
@@ -209,6 +210,7 @@ def notify_capture(
         },
         personal=_personal(person),
     )
+    persons_entered(actor=actor, person_ids=[person.pk], trigger="notification")
     return person
 
 
@@ -461,6 +463,7 @@ def merge_persons(*, actor: User, survivor: Person, merged: Person, reason: str)
         },
         personal={"reason": reason.strip()},
     )
+    persons_entered(actor=actor, person_ids=[survivor.pk], trigger="merge")
     return merge
 
 
@@ -668,6 +671,7 @@ def register_persons(
             "persons_digest": _digest(p.uuid for p in persons),
         },
     )
+    persons_entered(actor=actor, person_ids=[p.pk for p in persons], trigger="import")
     return persons
 
 
