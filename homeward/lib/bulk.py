@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import itertools
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -104,20 +104,17 @@ def insert_rows(
         values.extend(constant)
         return values
 
-    it = iter(rows)
+    values: Iterator[list[Any]] = map(prepared, rows)
     if conn.vendor == "postgresql":
-        head = [prepared(row) for row in itertools.islice(it, COPY_FROM)]
+        head = list(itertools.islice(values, COPY_FROM))
         if len(head) == COPY_FROM:
-            return _copy(conn, copy_sql, head, map(prepared, it))
-        it = iter(head)
-        prepare = None
-    else:
-        prepare = prepared
+            return _copy(conn, copy_sql, head, values)
+        values = iter(head)
     count = 0
     batch: list[list[Any]] = []
     with conn.cursor() as cursor:
-        for row in it:
-            batch.append(prepare(row) if prepare else row)
+        for row in values:
+            batch.append(row)
             if len(batch) >= CHUNK:
                 cursor.executemany(sql, batch)
                 count += len(batch)

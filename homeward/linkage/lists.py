@@ -97,7 +97,7 @@ def _write_matches_parquet(matches: Iterable[Match], path: Path) -> int:
     import pyarrow.parquet as pq
 
     rows = [(m.left_id, m.right_id, m.score, m.decision, m.explanation) for m in matches]
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in MATCH_COLUMNS]
+    columns: list[tuple] = list(zip(*rows, strict=True)) if rows else [() for _ in MATCH_COLUMNS]
     schema = pa.schema(
         [
             ("left_id", pa.string()),
