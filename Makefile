@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/homeward
 DEMO_SIZE ?= 5000
 export HOMEWARD_VAR ?= $(CURDIR)/var
 
-.PHONY: demo test setup browser lint typecheck migrations-check test-sqlite test-postgres serve clean
+.PHONY: demo test setup browser java lint typecheck migrations-check test-sqlite test-postgres serve clean
 
 setup: $(VENV)/.installed
 
@@ -18,6 +18,9 @@ $(VENV)/.installed: pyproject.toml
 
 browser:
 	@scripts/ensure-browser
+
+java:
+	@scripts/ensure-java
 
 demo: setup
 	HOMEWARD_DEMO=1 $(BIN)/homeward migrate --noinput -v 0
@@ -34,13 +37,13 @@ typecheck: setup
 migrations-check: setup
 	HOMEWARD_TESTING=1 $(BIN)/homeward makemigrations --check --dry-run
 
-test-sqlite: setup browser
+test-sqlite: setup browser java
 	HOMEWARD_TESTING=1 $(BIN)/pytest -q
 
 test-postgres: setup browser
 	@if scripts/pg-available; then \
 	  echo "== PostgreSQL answers at 127.0.0.1:5432: running the suite on it"; \
-	  HOMEWARD_TESTING=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+	  HOMEWARD_TESTING=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not spark"; \
 	else \
 	  echo "!! PostgreSQL does not answer at 127.0.0.1:5432: the suite ran on SQLite ONLY"; \
 	  if [ -n "$$CI" ]; then echo "!! CI requires PostgreSQL"; exit 1; fi; \

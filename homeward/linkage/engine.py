@@ -1,7 +1,7 @@
 """Batch linkage of one list against another, and deduplication within one list, with Splink.
 
-DuckDB (embedded, the default) or Spark (`engine="spark"`, for runs that outgrow one machine)
-executes the same model. The run:
+DuckDB (embedded, the default) or Spark (`engine="spark"`, for runs that outgrow one machine;
+`spark_master` or SPARK_MASTER names the cluster, see spark.py) executes the same model. The run:
 
 1. prepares both lists' columns (features.py);
 2. takes term frequencies from the register side (RIGHT), so a common surname weighs less;
@@ -50,7 +50,7 @@ def _settings_with(trained: dict, link_type: str) -> dict:
     return out
 
 
-def _db_api(engine: str, spark=None):
+def _db_api(engine: str, spark=None, spark_master: str | None = None):
     if engine == "duckdb":
         import duckdb
         from splink import DuckDBAPI
@@ -60,21 +60,20 @@ def _db_api(engine: str, spark=None):
     if engine == "spark":
         from splink import SparkAPI
 
-        if spark is None:
-            from pyspark.sql import SparkSession
+        from . import spark as spark_mod
 
-            spark = (
-                SparkSession.builder.master("local[2]")
-                .appName("homeward-link")
-                .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.ui.enabled", "false")
-                .getOrCreate()
-            )
+        if spark is None:
+            spark = spark_mod.session(spark_master)
         if spark.sparkContext.getCheckpointDir() is None:
-            # Splink checkpoints intermediate tables to cut Spark's query plans
+            # Splink checkpoints intermediate tables to cut Spark's query plans. On a cluster
+            # the directory must be one every executor can reach (HDFS, S3, a shared mount).
+            import os
             import tempfile
 
-            spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="homeward-spark-"))
+            spark.sparkContext.setCheckpointDir(
+                os.environ.get("HOMEWARD_SPARK_CHECKPOINT_DIR")
+                or tempfile.mkdtemp(prefix="homeward-spark-")
+            )
         return SparkAPI(spark_session=spark)
     raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
 
@@ -139,6 +138,7 @@ def _run(
     candidates: int,
     progress: Progress,
     spark=None,
+    spark_master: str | None = None,
 ) -> tuple[list[tuple[int, int, float]], dict]:
     """Scored candidate pairs (left uid, right uid, weight), best first per left record, at most
     `candidates` each, and the model the run ended with."""
@@ -147,7 +147,7 @@ def _run(
     _quiet_splink()
     dedupe = right_rows is None
     trained = model or model_mod.shipped_model()
-    db_api = _db_api(engine, spark)
+    db_api = _db_api(engine, spark, spark_master)
     left = _register(db_api, left_rows, "homeward_left", engine)
     # Without estimating it from the data: half the records sought are held (a link), or one
     # record in twenty is a second record of someone (a dedupe).
@@ -225,6 +225,7 @@ def link(
     model: dict | None = None,
     progress: Progress | None = None,
     spark=None,
+    spark_master: str | None = None,
 ) -> list[Match]:
     """For each LEFT record its best candidates in RIGHT, best first."""
     say = progress or (lambda _: None)
@@ -240,6 +241,7 @@ def link(
         candidates=candidates,
         progress=say,
         spark=spark,
+        spark_master=spark_master,
     )
     say(f"explaining {len(pairs):,} candidate pairs…")
     rows = {r["unique_id"]: r for r in left_rows}
@@ -265,6 +267,7 @@ def dedupe(
     model: dict | None = None,
     progress: Progress | None = None,
     spark=None,
+    spark_master: str | None = None,
 ) -> list[Match]:
     """Pairs of records within one list that may be one person, each pair once."""
     say = progress or (lambda _: None)
@@ -279,6 +282,7 @@ def dedupe(
         candidates=candidates,
         progress=say,
         spark=spark,
+        spark_master=spark_master,
     )
     rows = {r["unique_id"]: r for r in rows_list}
     seen: set[tuple[int, int]] = set()

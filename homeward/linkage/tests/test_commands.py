@@ -65,3 +65,46 @@ def test_a_bad_file_names_its_line_and_writes_nothing(tmp_path, text, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         call_command("link", bad, good, "-o", str(out), verbosity=0)
     assert not out.exists()
+
+
+def test_link_reads_and_writes_parquet_as_a_cluster_job_would(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    left = list(csv.DictReader(LEFT.splitlines()))
+    right = list(csv.DictReader(RIGHT.splitlines(), delimiter=";"))
+    pq.write_table(pa.Table.from_pylist(left), tmp_path / "l.parquet")
+    pq.write_table(pa.Table.from_pylist(right), tmp_path / "r.parquet")
+    out = tmp_path / "m.parquet"
+    call_command(
+        "link",
+        str(tmp_path / "l.parquet"),
+        str(tmp_path / "r.parquet"),
+        "-o",
+        str(out),
+        "--train",
+        "none",
+        verbosity=0,
+    )
+    rows = pq.read_table(out).to_pylist()
+    assert list(rows[0]) == ["left_id", "right_id", "score", "decision", "explanation"]
+    assert {(r["left_id"], r["right_id"]) for r in rows if r["decision"] == "match"} == {
+        ("L1", "R1"),
+        ("L2", "R3"),
+    }
+
+
+def test_a_parquet_list_without_a_name_column_is_refused_naming_the_header(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": ["1"], "birth_date": ["1990"]}), tmp_path / "l.parquet")
+    with pytest.raises(CommandError, match="line 1.*family_name or a full_name"):
+        call_command(
+            "link",
+            str(tmp_path / "l.parquet"),
+            str(tmp_path / "l.parquet"),
+            "-o",
+            str(tmp_path / "m.csv"),
+            verbosity=0,
+        )

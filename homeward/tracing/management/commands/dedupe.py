@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="person list (CSV or XLSX)")
+        parser.add_argument("file", help="person list (CSV, XLSX or Parquet)")
         add_common_arguments(parser)
 
     def handle(self, *args, **opts):
@@ -30,6 +30,7 @@ class Command(BaseCommand):
             train=opts["train"],
             model=load_model(opts["model"]) if opts["model"] else None,
             progress=say,
+            spark_master=opts["spark_master"],
         )
         n = lists.write_matches(pairs, opts["output"])
         decided = sum(1 for m in pairs if m.decision == "match")

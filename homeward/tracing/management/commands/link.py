@@ -10,7 +10,9 @@ from homeward.linkage.model import DEFAULT_CANDIDATES, DEFAULT_THRESHOLD, load_m
 
 
 def add_common_arguments(parser) -> None:
-    parser.add_argument("-o", "--output", required=True, help="matches CSV to write")
+    parser.add_argument(
+        "-o", "--output", required=True, help="matches file to write (CSV, or .parquet)"
+    )
     parser.add_argument(
         "--threshold",
         type=float,
@@ -25,6 +27,11 @@ def add_common_arguments(parser) -> None:
     )
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument(
+        "--spark-master",
+        help="with --engine spark: the cluster's master URL, e.g. spark://host:7077 or yarn "
+        "(default: SPARK_MASTER, else spark-submit's configuration, else local[*])",
+    )
+    parser.add_argument(
         "--train",
         choices=("none", "u", "em"),
         default="u",
@@ -38,6 +45,8 @@ def check_common(opts) -> None:
         raise CommandError("--threshold must be between 0 and 1")
     if opts["candidates"] < 1:
         raise CommandError("--candidates must be at least 1")
+    if opts.get("spark_master") and opts["engine"] != "spark":
+        raise CommandError("--spark-master goes with --engine spark")
 
 
 class Progress:
@@ -66,8 +75,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("left", help="person list (CSV or XLSX): the records to find")
-        parser.add_argument("right", help="person list (CSV or XLSX): where to find them")
+        parser.add_argument("left", help="person list (CSV, XLSX or Parquet): the records to find")
+        parser.add_argument("right", help="person list (CSV, XLSX or Parquet): where to find them")
         add_common_arguments(parser)
 
     def handle(self, *args, **opts):
@@ -84,6 +93,7 @@ class Command(BaseCommand):
             train=opts["train"],
             model=load_model(opts["model"]) if opts["model"] else None,
             progress=say,
+            spark_master=opts["spark_master"],
         )
         n = lists.write_matches(matches, opts["output"])
         decided = sum(1 for m in matches if m.decision == "match")
