@@ -13,6 +13,9 @@ from django.utils import timezone
 from homeward.accounts.access import require_role
 from homeward.accounts.models import Party, PartyKind, Role, User
 from homeward.ledger.actions import append
+from homeward.ledger.canonical import canonical_json
+from homeward.ledger.models import PartyKey
+from homeward.ledger.notes import verify_party_signature
 from homeward.lib.dates import PartialDate
 from homeward.lib.errors import Conflict, Forbidden, ValidationFailed
 from homeward.registry.actions import record_status_event
@@ -389,10 +392,6 @@ def approve_version(
     changed. The approval keeps the signature and the key it verified against. Without a key,
     the officer's approval is recorded (who, when). With both parties' approvals the version is
     agreed and frozen."""
-    from homeward.ledger.canonical import canonical_json
-    from homeward.ledger.models import PartyKey
-    from homeward.ledger.notes import verify_party_signature
-
     require_role(actor, Role.BUREAU_OFFICER)
     version = (
         ListVersion.objects.select_for_update()

@@ -2,8 +2,9 @@
 
 import pytest
 
-from homeward.linkage import engine, synthetic
+from homeward.linkage import engine
 from homeward.linkage.features import Person
+from homeward.synth import lists as synthetic
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed")
 
