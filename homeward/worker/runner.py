@@ -6,7 +6,8 @@
 2. puts back in the queue any task left running by a worker that stopped beating
    (`recover_lost`, at start and with every beat), so a killed worker's task runs again;
    the task itself gives up and fails its job past `queue.MAX_ATTEMPTS`;
-3. makes sure each periodic task has its next run queued (`PERIODIC`);
+3. makes sure each periodic task has its next run queued (`PERIODIC`: the ledger's
+   checkpoint, the pruning of finished tasks' rows);
 4. runs django-tasks-db's worker loop: take the next ready task with
    `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (an exclusive transaction on SQLite), mark
    it running under this worker's id, run it, record success or the exception.
@@ -25,12 +26,15 @@ import socket
 import threading
 
 from django.db import close_old_connections, connection, transaction
-from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, Task, TaskResultStatus
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from homeward.ledger.tasks import CHECKPOINT_EVERY, checkpoint
+
 from .models import WorkerBeat
 from .queue import schedule
+from .tasks import PRUNE_EVERY, prune_finished
 
 log = logging.getLogger("homeward.worker")
 
@@ -41,11 +45,11 @@ LOST_AFTER = dt.timedelta(seconds=60)
 POLL_SECONDS = 1.0
 
 
-def _periodic() -> list[tuple[object, dt.timedelta]]:
-    """Periodic tasks and their interval. Add yours here."""
-    from homeward.ledger.tasks import CHECKPOINT_EVERY, checkpoint
-
-    return [(checkpoint, CHECKPOINT_EVERY)]
+# Periodic tasks and their interval; each reschedules itself (queue.schedule). Add yours here.
+PERIODIC: list[tuple[Task, dt.timedelta]] = [
+    (checkpoint, CHECKPOINT_EVERY),
+    (prune_finished, PRUNE_EVERY),
+]
 
 
 def beat(worker_id: str, *, started_at: dt.datetime | None = None) -> None:
@@ -98,8 +102,8 @@ def recover_lost(*, lost_after: dt.timedelta = LOST_AFTER) -> list[str]:
 
 
 def schedule_periodic() -> None:
-    for task, every in _periodic():
-        schedule(task, after=every)  # type: ignore[arg-type]
+    for task, every in PERIODIC:
+        schedule(task, after=every)
 
 
 class _Heart(threading.Thread):

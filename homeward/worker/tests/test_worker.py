@@ -152,3 +152,28 @@ def test_the_tests_backend_runs_a_task_at_once(db):
 def _url_of_the_test_database() -> str:
     s = connection.settings_dict
     return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def test_finished_tasks_rows_are_pruned_after_their_keeping_time(queue):
+    from homeward.worker import tasks as worker_tasks
+
+    now = timezone.now()
+    ages = {"old ok": (1, 2), "new ok": (1, 0), "old failed": (2, 31), "new failed": (2, 2)}
+    ids = {}
+    for label, (n, days) in ages.items():
+        result = sample_tasks.record.enqueue(n)
+        status = TaskResultStatus.SUCCESSFUL if n == 1 else TaskResultStatus.FAILED
+        finished = now - dt.timedelta(days=days, minutes=1)
+        DBTaskResult.objects.filter(id=result.id).update(status=status, finished_at=finished)
+        ids[label] = result.id
+    worker_tasks.prune_finished.enqueue()
+    work()
+    left = {
+        str(i)
+        for i in DBTaskResult.objects.filter(id__in=ids.values()).values_list("id", flat=True)
+    }
+    assert left == {ids["new ok"], ids["new failed"]}
+    pending = DBTaskResult.objects.filter(
+        task_path=worker_tasks.prune_finished.module_path, status=TaskResultStatus.READY
+    )
+    assert pending.count() == 1  # and it comes back in an hour
