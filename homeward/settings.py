@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "homeward.stats",
     "homeward.claims",
     "homeward.web",
+    "homeward.worker",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +187,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Background work (docs/architecture.md, "Background tasks"): Django's task framework with the
+# database backend of django-tasks-db; `homeward worker` (or the thread `homeward serve` starts)
+# runs the queued tasks. Under HOMEWARD_TESTING, the test settings, every `.enqueue()` runs the
+# task at once in the caller (ImmediateBackend), so a test sees the work done without a worker;
+# enqueue through homeward.worker.queue.enqueue and a task queued inside a test's transaction
+# runs when that transaction commits (pytest-django's `db` fixture never commits: use
+# `django_capture_on_commit_callbacks(execute=True)`). A test that exercises the real queue
+# (claims, two workers, a lost worker) sets TASKS to DATABASE_TASKS itself.
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS = (
+    {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    if HOMEWARD_TESTING
+    else DATABASE_TASKS
+)
 
 # Login throttling: this many failures for one username or one address within the window lock
 # further attempts for the rest of the window.

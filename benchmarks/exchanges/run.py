@@ -154,8 +154,9 @@ def main() -> None:
     from homeward.exchanges.actions import Add, Remove
     from homeward.exchanges.models import Reason
     from homeward.exchanges.planner import plan
-    from homeward.exchanges.runs import carry_out, claim_next_plan, queue_plan
+    from homeward.exchanges.runs import queue_plan
     from homeward.exchanges.selectors import diff, list_history
+    from homeward.exchanges.tasks import carry_out, take
     from homeward.registry.models import Person
 
     rng = random.Random(args.seed)
@@ -205,7 +206,7 @@ def main() -> None:
     # result (every person's why) and ledger entry written.
     def through_the_worker():
         run = queue_plan(actor=w["mediator"], negotiation=negotiation, balance=["category"])
-        claimed = claim_next_plan()
+        claimed = take(str(run.uuid))  # what the task does when the worker runs it
         assert claimed is not None and claimed.pk == run.pk
         done = carry_out(claimed)
         assert done.status == "done", done.error

@@ -52,7 +52,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from homeward.linkage import synthetic  # noqa: E402
+from homeward.synth import lists as synthetic  # noqa: E402
 
 DATE_LEVELS = {"missing": 0, "year": 1, "year_month": 2, "full": 3}
 DATE_NAMES = ["no date", "year", "year and month", "full date"]

@@ -6,7 +6,7 @@ lists with known truth, in the same run.
         [--data DIR] [--no-append]
 
 The lists are generated into benchmarks/linkage/data/<size>-<layout>-<seed>/ (git-ignored) by
-homeward.linkage.synthetic, or reused when that directory (or --data DIR) already holds them.
+homeward.synth.lists, or reused when that directory (or --data DIR) already holds them.
 Each system runs as a child process reading inquiries.csv (LEFT) and register.csv (RIGHT) and
 writing the DESIGN §7 matches format. Measured from outside: wall time, and peak memory as the
 larger of (a) the summed RSS of the child and its descendants, polled every 50 ms, and (b) the
@@ -41,7 +41,7 @@ sys.path.insert(1, str(ROOT))
 
 import metrics  # noqa: E402
 
-from homeward.linkage import synthetic  # noqa: E402
+from homeward.synth import lists as synthetic  # noqa: E402
 
 PY = sys.executable
 HOMEWARD = str(Path(PY).parent / "homeward")
@@ -135,7 +135,7 @@ def machine() -> str:
 
 def fingerprint() -> str:
     """Of the generator's source: lists written by another version are not reused."""
-    source = (ROOT / "homeward" / "linkage" / "synthetic.py").read_bytes()
+    source = (ROOT / "homeward" / "synth" / "lists.py").read_bytes()
     return hashlib.sha256(source).hexdigest()[:12]
 
 
@@ -156,7 +156,7 @@ def generate(args: argparse.Namespace, data: Path) -> None:
     """In a child process, so that the runner does not hold a million rows while it measures."""
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); "
-        "from homeward.linkage import synthetic as s; "
+        "from homeward.synth import lists as s; "
         "s.write(s.generate(int(sys.argv[2]), int(sys.argv[3]), seed=int(sys.argv[4]), "
         "full_names=sys.argv[5] == 'full', profile=sys.argv[7]), sys.argv[6])"
     )

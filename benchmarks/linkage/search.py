@@ -22,9 +22,9 @@ sys.path.insert(0, str(HERE))
 
 from run import append_results, machine  # noqa: E402
 
-from homeward.linkage import synthetic  # noqa: E402
 from homeward.linkage.features import Person  # noqa: E402
 from homeward.linkage.index import SearchIndex  # noqa: E402
+from homeward.synth import lists as synthetic  # noqa: E402
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ sys.path.insert(1, str(HERE.parents[1]))
 
 import run  # noqa: E402
 
-from homeward.linkage import synthetic  # noqa: E402
+from homeward.synth import lists as synthetic  # noqa: E402
 
 _ASKING = ("family_uk", "family_ru", "ngo")  # the inquiries a family or an NGO writes
 

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/registry/run.py [--rows 100000] [--database-url URL] [--requests 200]
 
 Builds a fresh database (a temporary SQLite file unless --database-url is given), generates a
-synthetic person list with homeward.web.population, imports it through the real import action and times it,
+synthetic person list with homeward.synth.population, imports it through the real import action and times it,
 then times the person list page and the API list call with search terms in Cyrillic and Latin.
 Prints a Markdown table to paste into RESULTS.md beside the machine it ran on.
 """
@@ -45,7 +45,7 @@ def setup(database_url: str | None) -> None:
 
 
 def make_csv(rows: int, seed: int) -> tuple[bytes, list[str]]:
-    from homeward.web.population import generate_detainees
+    from homeward.synth.population import generate_detainees
 
     people = generate_detainees(rows, detaining_party="RU", seed=seed)
     buf = io.StringIO()
@@ -133,7 +133,7 @@ def main() -> None:
     assert result.ok, result.errors[:5]
     print(f"(import done: {args.rows / import_s:,.0f} rows/s)", file=sys.stderr)
 
-    from homeward.web.population import _RU_LATIN, latin
+    from homeward.synth.population import _RU_LATIN, latin
 
     rng = random.Random(args.seed)
     cyrillic = rng.sample(surnames, min(args.requests, len(surnames)))

@@ -1,7 +1,7 @@
 """What the tracing benchmarks share: a fresh database, the parties and users, synthetic
 inquiries as Inquiry rows, the machine they ran on, and RESULTS.md.
 
-Every person here is synthetic (homeward.linkage.synthetic).
+Every person here is synthetic (homeward.synth.lists).
 """
 
 from __future__ import annotations

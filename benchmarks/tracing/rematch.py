@@ -149,8 +149,8 @@ def main() -> None:
     base_slices = max(args.base // args.new, 2)
     base_slices += base_slices % 2  # as many imports without the hook as with it
     setup(args.database_url)
-    from homeward.linkage import synthetic
     from homeward.registry.models import Person
+    from homeward.synth import lists as synthetic
     from homeward.tracing.models import Candidate, CandidateKind
     from homeward.tracing.models_rematch import RematchRun
 

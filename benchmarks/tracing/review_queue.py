@@ -51,9 +51,9 @@ def main() -> None:
     from django.utils import timezone
 
     from homeward.lib.bulk import insert_rows
-    from homeward.linkage import synthetic
     from homeward.registry.importing import import_person_list
     from homeward.registry.models import Person
+    from homeward.synth import lists as synthetic
     from homeward.tracing.models import Candidate
     from homeward.tracing.search import explanation_json
 

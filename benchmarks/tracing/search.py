@@ -36,9 +36,9 @@ def main() -> None:
     setup(args.database_url)
     from django.test.utils import override_settings
 
-    from homeward.linkage import synthetic
     from homeward.registry.importing import import_person_list
     from homeward.registry.models import Person
+    from homeward.synth import lists as synthetic
     from homeward.tracing.models import Inquiry
     from homeward.tracing.search import record_of_inquiry, register_index, search_register
 

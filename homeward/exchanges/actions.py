@@ -13,6 +13,9 @@ from django.utils import timezone
 from homeward.accounts.access import require_role
 from homeward.accounts.models import Party, PartyKind, Role, User
 from homeward.ledger.actions import append
+from homeward.ledger.canonical import canonical_json
+from homeward.ledger.models import PartyKey
+from homeward.ledger.notes import verify_party_signature
 from homeward.lib.dates import PartialDate
 from homeward.lib.errors import Conflict, Forbidden, ValidationFailed
 from homeward.registry.actions import record_status_event
@@ -159,6 +162,16 @@ def edit_list(
     two officers submitting on the same base, the second waits, then sees the first one's version
     and is refused. On SQLite the write lock serialises them the same way."""
     require_role(actor, Role.BUREAU_OFFICER)
+    base = _lock_latest_editable(actor, base)
+    current = dict(base.entries.values_list("person_id", "side"))
+    _check_changes(base.exchange_list, current, add, remove)
+    version = _write_version(actor, base, current, add, remove)
+    _append_edit(actor, base, version, add, remove)
+    return version
+
+
+def _lock_latest_editable(actor: User, base: ListVersion) -> ListVersion:
+    """The base version, locked, once it is known to be this party's, the latest and editable."""
     base = (
         ListVersion.objects.select_for_update()
         .select_related("exchange_list__negotiation")
@@ -194,7 +207,18 @@ def edit_list(
             f"The negotiation is {negotiation.state}.",
             detail={"fields": {"negotiation": f"is {negotiation.state}"}},
         )
-    current = dict(base.entries.values_list("person_id", "side"))
+    return base
+
+
+def _check_changes(
+    exchange_list: ExchangeList,
+    current: dict[int, str],
+    add: Sequence[Add],
+    remove: Sequence[Remove],
+) -> None:
+    """Every addition and removal checked against the list (`current`: person id → side) and who
+    each party holds; all the problems at once, by field, or nothing."""
+    negotiation = exchange_list.negotiation
     other = (
         negotiation.party_b_id
         if exchange_list.party_id == negotiation.party_a_id
@@ -253,6 +277,17 @@ def edit_list(
         raise ValidationFailed(
             "The edit is not valid; nothing was changed.", detail={"fields": errors}
         )
+
+
+def _write_version(
+    actor: User,
+    base: ListVersion,
+    current: dict[int, str],
+    add: Sequence[Add],
+    remove: Sequence[Remove],
+) -> ListVersion:
+    """The new version: its entries (the base's, edited) and a change row per edit."""
+    exchange_list = base.exchange_list
     version = ListVersion.objects.create(
         exchange_list=exchange_list, number=base.number + 1, parent=base, created_by=actor
     )
@@ -296,6 +331,17 @@ def edit_list(
     version.digest = entries_digest(version)
     version.size = len(current)
     version.save(update_fields=["digest", "size"])
+    return version
+
+
+def _append_edit(
+    actor: User,
+    base: ListVersion,
+    version: ListVersion,
+    add: Sequence[Add],
+    remove: Sequence[Remove],
+) -> None:
+    exchange_list = base.exchange_list
     texts = [a.text for a in add] + [r.text for r in remove]
     append(
         actor=actor,
@@ -321,7 +367,6 @@ def edit_list(
         },
         personal={"texts": texts} if any(texts) else None,
     )
-    return version
 
 
 def entries_digest(version: ListVersion) -> str:
@@ -389,10 +434,6 @@ def approve_version(
     changed. The approval keeps the signature and the key it verified against. Without a key,
     the officer's approval is recorded (who, when). With both parties' approvals the version is
     agreed and frozen."""
-    from homeward.ledger.canonical import canonical_json
-    from homeward.ledger.models import PartyKey
-    from homeward.ledger.notes import verify_party_signature
-
     require_role(actor, Role.BUREAU_OFFICER)
     version = (
         ListVersion.objects.select_for_update()
@@ -589,6 +630,37 @@ def record_handovers(
             "The exchange is completed; its handovers are final.",
             detail={"fields": {"exchange": "is completed"}},
         )
+    holders = _check_handovers(exchange, lines)
+    out = [_record_handover(actor, exchange, ln, holders[ln.person.pk]) for ln in lines]
+    append(
+        actor=actor,
+        action="exchange.handovers",
+        object_type="exchange",
+        object_id=exchange.uuid,
+        data={
+            "lines": [
+                {
+                    "handover": str(h.uuid),
+                    "person": str(h.person.uuid),
+                    "outcome": h.outcome,
+                    "interviewed_on": h.interviewed_on.isoformat() if h.interviewed_on else None,
+                }
+                for h in out
+            ]
+        },
+        personal={
+            "reasons": [h.reason for h in out],
+            "interviewed_by": [h.interviewed_by for h in out],
+        },
+    )
+    return out
+
+
+def _check_handovers(exchange: Exchange, lines: Sequence[HandoverLine]) -> dict[int, int]:
+    """Every line checked (on the agreed lists, once, held by a party of the negotiation, a
+    refusal verified in a private interview…); all the problems at once, by line, or nothing.
+    Returns each listed person's detaining party id."""
+    negotiation = exchange.negotiation
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if exchange.date > today:
@@ -634,75 +706,57 @@ def record_handovers(
         raise ValidationFailed(
             "The handovers are not valid; nothing was recorded.", detail={"fields": errors}
         )
-    out = []
-    for ln in lines:
-        from_party = holders[ln.person.pk]
-        to_party = (
-            negotiation.party_b if from_party == negotiation.party_a_id else negotiation.party_a
-        )
-        event = None
-        kind = OUTCOME_STATUS.get(Outcome(ln.outcome))
-        if kind is not None:
-            note = ""
-            source = exchange.source
-            # Every exchange is created with its protocol as source (schedule_exchange).
-            assert source is not None
-            if ln.outcome == Outcome.REFUSED_VERIFIED:
-                assert ln.interviewed_on is not None
-                note = f"Verified in a private interview by {ln.interviewed_by.strip()} on {ln.interviewed_on.isoformat()}."
-                source = Source.objects.create(
-                    kind=SourceKind.INTERVIEW,
-                    title=f"Private interview, exchange {exchange.date.isoformat()}",
-                    party=actor.party,
-                    date=PartialDate.from_date(ln.interviewed_on),
-                    reliability="A",
-                    credibility="1",
-                    created_by=actor,
-                )
-            event = record_status_event(
-                actor=actor,
-                person=ln.person,
-                kind=kind,
-                date=PartialDate.from_date(exchange.date),
-                source=source,
-                party=to_party if kind == StatusKind.EXCHANGED else None,
-                place=exchange.place,
-                note=note,
+    return holders
+
+
+def _record_handover(
+    actor: User, exchange: Exchange, ln: HandoverLine, from_party: int
+) -> Handover:
+    """One checked line: the person's status event (a verified refusal with its interview as
+    source), then the handover row pointing to it."""
+    negotiation = exchange.negotiation
+    to_party = negotiation.party_b if from_party == negotiation.party_a_id else negotiation.party_a
+    event = None
+    kind = OUTCOME_STATUS.get(Outcome(ln.outcome))
+    if kind is not None:
+        note = ""
+        source = exchange.source
+        # Every exchange is created with its protocol as source (schedule_exchange).
+        assert source is not None
+        if ln.outcome == Outcome.REFUSED_VERIFIED:
+            assert ln.interviewed_on is not None
+            note = f"Verified in a private interview by {ln.interviewed_by.strip()} on {ln.interviewed_on.isoformat()}."
+            source = Source.objects.create(
+                kind=SourceKind.INTERVIEW,
+                title=f"Private interview, exchange {exchange.date.isoformat()}",
+                party=actor.party,
+                date=PartialDate.from_date(ln.interviewed_on),
+                reliability="A",
+                credibility="1",
+                created_by=actor,
             )
-        handover = Handover.objects.create(
-            exchange=exchange,
+        event = record_status_event(
+            actor=actor,
             person=ln.person,
-            from_party_id=from_party,
-            outcome=ln.outcome,
-            reason=ln.reason.strip(),
-            interviewed_by=ln.interviewed_by.strip(),
-            interviewed_on=ln.interviewed_on,
-            status_event=event,
-            recorded_by=actor,
+            kind=kind,
+            date=PartialDate.from_date(exchange.date),
+            source=source,
+            party=to_party if kind == StatusKind.EXCHANGED else None,
+            place=exchange.place,
+            note=note,
         )
-        out.append(handover)
-    append(
-        actor=actor,
-        action="exchange.handovers",
-        object_type="exchange",
-        object_id=exchange.uuid,
-        data={
-            "lines": [
-                {
-                    "handover": str(h.uuid),
-                    "person": str(h.person.uuid),
-                    "outcome": h.outcome,
-                    "interviewed_on": h.interviewed_on.isoformat() if h.interviewed_on else None,
-                }
-                for h in out
-            ]
-        },
-        personal={
-            "reasons": [h.reason for h in out],
-            "interviewed_by": [h.interviewed_by for h in out],
-        },
+    handover = Handover.objects.create(
+        exchange=exchange,
+        person=ln.person,
+        from_party_id=from_party,
+        outcome=ln.outcome,
+        reason=ln.reason.strip(),
+        interviewed_by=ln.interviewed_by.strip(),
+        interviewed_on=ln.interviewed_on,
+        status_event=event,
+        recorded_by=actor,
     )
-    return out
+    return handover
 
 
 def exchange_counts(exchange: Exchange) -> dict:

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from homeward.accounts.models import Role, User
 from homeward.lib.errors import NotFound
+from homeward.registry.models import FINAL_STATUSES, Detention, Person, StatusEvent
 
 from .models import (
     ChangeKind,
@@ -304,8 +305,6 @@ def passed_over_report(negotiations: QuerySet, *, min_times: int = 2) -> list[di
 
     Cost: one query per completed exchange and party (exchanges are few); the held set is read
     from the detentions index, the capture dates compare as ISO text (partial dates included)."""
-    from homeward.registry.models import FINAL_STATUSES, Detention, StatusEvent
-
     passed: Counter[int] = Counter()
     where: dict[int, list[str]] = {}
     exchanges = Exchange.objects.filter(
@@ -348,8 +347,6 @@ def passed_over_report(negotiations: QuerySet, *, min_times: int = 2) -> list[di
             for pid in held:
                 passed[pid] += 1
                 where.setdefault(pid, []).append(ex.date.isoformat())
-    from homeward.registry.models import Person
-
     ids = [pid for pid, n in passed.items() if n >= min_times]
     persons = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
     return sorted(

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from homeward.accounts.models import Role
 from homeward.lib.errors import Forbidden, ValidationFailed
 
 from . import merkle, notes, sequencing
@@ -122,8 +123,6 @@ def _check_party_signature(party, message: bytes, signature: str) -> None:
 @transaction.atomic
 def register_party_key(*, actor, party, public_key_b64: str) -> PartyKey:
     """A party's Ed25519 public key: the admin, or that party's own bureau officer, registers it."""
-    from homeward.accounts.models import Role
-
     if actor.role not in (Role.ADMIN, Role.BUREAU_OFFICER) or (
         actor.role == Role.BUREAU_OFFICER and actor.party_id != party.pk
     ):
@@ -155,8 +154,6 @@ def register_party_key(*, actor, party, public_key_b64: str) -> PartyKey:
 def erase_salts(*, actor, object_type: str, object_id: str) -> int:
     """Anonymisation: the salts of an object's commitments are erased. The entries and the tree
     stay verifiable; the commitments can no longer be linked to the values."""
-    from homeward.accounts.models import Role
-
     if actor.role not in (Role.ADMIN, Role.CASEWORKER):
         raise Forbidden("Only a caseworker or the admin erases personal data.")
     n = Salt.objects.filter(

@@ -1,7 +1,7 @@
 """Train the shipped model: `python -m homeward.linkage.train [-o PATH]`.
 
 Fellegi–Sunter as Splink does it: u by random sampling of (almost surely) non-matching pairs,
-m from the known pairs of synthetic lists (homeward.linkage.synthetic, with a seed the benchmark
+m from the known pairs of synthetic lists (homeward.synth.lists, with a seed the benchmark
 and tests never use), the prior from near-certain pairs.
 The result is data/model.json, Splink's model format; `homeward link` starts from it.
 """
@@ -161,7 +161,8 @@ def floor_m(trained: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import synthetic
+    from homeward.synth import lists as synthetic
+
     from .features import Person
 
     parser = argparse.ArgumentParser(description=__doc__)

@@ -520,10 +520,46 @@ def register_persons(
 ) -> list[PersonRef]:
     """Registers validated persons held by `detaining_party`, each with a name, search keys,
     nationalities, a detention and one status event from `source`. Rows must be clean already
-    (registry.validation); `parties` maps home-party codes to parties."""
+    (registry.validation); `parties` maps home-party codes to parties. `event_date` dates every
+    status event; without it a notification is dated today, another report the capture date.
+
+    Rows go in without model instances (lib/bulk.py): at 100,000 persons the dependent rows
+    are over half a million, and building instances for them was most of an import's time."""
     require_role(actor, Role.CASEWORKER, Role.BUREAU_OFFICER)
-    parties = parties or {}
-    today = PartialDate.from_date(timezone.now().date())
+    persons = _insert_persons(actor=actor, source=source, rows=rows, parties=parties or {})
+    _insert_names(persons, rows, source)
+    _insert_detentions(persons, rows, source, detaining_party)
+    _insert_first_events(
+        persons,
+        rows,
+        source=source,
+        detaining_party=detaining_party,
+        actor=actor,
+        event_kind=event_kind,
+        event_date=event_date,
+    )
+    append(
+        actor=actor,
+        action=action,
+        object_type="source",
+        object_id=source.uuid,
+        data={
+            "file_sha256": source.file_sha256,
+            "rows": len(persons),
+            "source_kind": source.kind,
+            "party": source.party.code if source.party else None,
+            "detaining_party": detaining_party.code,
+            "persons_digest": _digest(p.uuid for p in persons),
+        },
+    )
+    persons_entered(actor=actor, person_ids=[p.pk for p in persons], trigger="import")
+    return persons
+
+
+def _insert_persons(
+    *, actor: User, source: Source, rows: list[PersonFields], parties: dict[str, Party]
+) -> list[PersonRef]:
+    """The person rows; returns their ids and uuids, in the rows' order."""
     uuids = [uuidlib.uuid4() for _ in rows]
     insert_rows(
         Person,
@@ -578,9 +614,11 @@ def register_persons(
         )
     # Ids and uuids are all the callers use; loading every column back, or even building model
     # instances, would cost as much as writing the rows.
-    persons = [PersonRef(ids[u], u) for u in uuids]
-    # The dependent rows go in without model instances (lib/bulk.py): at 100,000 persons these
-    # are over half a million rows, and building instances for them was most of an import's time.
+    return [PersonRef(ids[u], u) for u in uuids]
+
+
+def _insert_names(persons: list[PersonRef], rows: list[PersonFields], source: Source) -> None:
+    """Each person's primary name from the source, its search keys and nationalities."""
     insert_rows(
         PersonName,
         [
@@ -619,6 +657,11 @@ def register_persons(
         ["person_id", "country"],
         ((p.pk, c) for p, f in zip(persons, rows, strict=True) for c in f.nationalities),
     )
+
+
+def _insert_detentions(
+    persons: list[PersonRef], rows: list[PersonFields], source: Source, detaining_party: Party
+) -> None:
     insert_rows(
         Detention,
         [
@@ -642,10 +685,22 @@ def register_persons(
         ),
     )
 
-    fixed_date = event_date
+
+def _insert_first_events(
+    persons: list[PersonRef],
+    rows: list[PersonFields],
+    *,
+    source: Source,
+    detaining_party: Party,
+    actor: User,
+    event_kind: str,
+    event_date: PartialDate | None,
+) -> None:
+    """Each person's first status event (see register_persons for its date)."""
+    today = PartialDate.from_date(timezone.now().date())
 
     def date_of(f: PersonFields) -> PartialDate:
-        return fixed_date or (
+        return event_date or (
             today if event_kind == StatusKind.NOTIFIED else (f.captured_on or today)
         )
 
@@ -657,22 +712,6 @@ def register_persons(
             for p, f in zip(persons, rows, strict=True)
         ),
     )
-    append(
-        actor=actor,
-        action=action,
-        object_type="source",
-        object_id=source.uuid,
-        data={
-            "file_sha256": source.file_sha256,
-            "rows": len(persons),
-            "source_kind": source.kind,
-            "party": source.party.code if source.party else None,
-            "detaining_party": detaining_party.code,
-            "persons_digest": _digest(p.uuid for p in persons),
-        },
-    )
-    persons_entered(actor=actor, person_ids=[p.pk for p in persons], trigger="import")
-    return persons
 
 
 class PersonRef(NamedTuple):

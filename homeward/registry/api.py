@@ -14,9 +14,9 @@ from homeward.accounts.models import AccessKind, Party, Role
 from homeward.lib.errors import NotFound, ValidationFailed
 
 from . import actions
-from .importing import queue_import
 from .models import ImportJob, Source, StatusEvent
 from .selectors import PersonFilter, attach_current, filter_persons, timeline
+from .tasks import queue_import
 
 router = Router(tags=["register"])
 

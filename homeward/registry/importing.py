@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from homeward.accounts.access import require_role
 from homeward.accounts.models import Party, PartyKind, Role, User
-from homeward.ledger.actions import append
 from homeward.lib.dates import PartialDate
 from homeward.lib.errors import Forbidden, ValidationFailed
 from homeward.lib.personlist import PersonListError, read_rows
@@ -25,8 +24,6 @@ from homeward.linkage.names import split_full_name
 
 from .actions import register_persons
 from .models import (
-    ImportJob,
-    ImportStatus,
     Source,
     SourceKind,
     StatusKind,
@@ -215,86 +212,4 @@ def _write(
     result.source = source
 
 
-# --- Background jobs --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def queue_import(
-    *,
-    actor: User,
-    file_name: str,
-    content: bytes,
-    source_kind: str,
-    party: Party,
-    dry_run: bool = False,
-) -> ImportJob:
-    check_import_rights(actor, party, party)
-    if source_kind not in SourceKind.values:
-        raise ValidationFailed(
-            "Unknown source kind.",
-            detail={"fields": {"source_kind": "must be one of: " + ", ".join(SourceKind.values)}},
-        )
-    if not content:
-        raise ValidationFailed("The file is empty.", detail={"fields": {"file": "is empty"}})
-    job = ImportJob.objects.create(
-        file_name=file_name[:255],
-        content=content,
-        file_sha256=hashlib.sha256(content).hexdigest(),
-        source_kind=source_kind,
-        party=party,
-        dry_run=dry_run,
-        created_by=actor,
-    )
-    append(
-        actor=actor,
-        action="import.queued",
-        object_type="import",
-        object_id=job.uuid,
-        data={"file_sha256": job.file_sha256, "party": party.code, "dry_run": dry_run},
-    )
-    return job
-
-
-def claim_next_job() -> ImportJob | None:
-    """Atomically takes the oldest queued job; two workers never take the same one."""
-    for job_id in (
-        ImportJob.objects.filter(status=ImportStatus.QUEUED)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:5]
-    ):
-        if ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.RUNNING
-        ):
-            return ImportJob.objects.get(pk=job_id)
-    return None
-
-
-def run_import_job(job: ImportJob) -> ImportResult:
-    def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(done_rows=done, total_rows=total)
-
-    try:
-        result = import_person_list(
-            actor=job.created_by,
-            content=bytes(job.content),
-            file_name=job.file_name,
-            source_kind=job.source_kind,
-            party=job.party,
-            dry_run=job.dry_run,
-            progress=progress,
-        )
-    except (ValidationFailed, Forbidden) as exc:
-        result = ImportResult(
-            errors=[{"line": None, "field": "file", "message": exc.message}], error_count=1
-        )
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.DONE if result.ok else ImportStatus.FAILED,
-        errors=result.errors,
-        created_count=result.created,
-        total_rows=result.rows,
-        done_rows=result.rows,
-        source=result.source,
-        finished_at=timezone.now(),
-    )
-    job.refresh_from_db()
-    return result
+# Queued imports (a page or API upload run by the worker): homeward/registry/tasks.py.

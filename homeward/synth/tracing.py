@@ -21,9 +21,9 @@ from collections.abc import Callable
 
 from homeward.accounts.models import User
 from homeward.registry.models import Person
+from homeward.synth.population import _RU_LATIN, _UK_LATIN, latin, ru_to_uk
 from homeward.tracing import actions
 from homeward.tracing.models import Candidate, Inquiry
-from homeward.web.population import _RU_LATIN, _UK_LATIN, latin, ru_to_uk
 
 REQUESTERS_UK = ("Олена", "Марія", "Наталія", "Оксана", "Ірина", "Тетяна", "Галина")
 REQUESTERS_RU = ("Елена", "Мария", "Наталья", "Ольга", "Ирина", "Татьяна", "Галина")

@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from homeward.accounts.access import record_access, record_list_access
 from homeward.accounts.models import AccessKind, Role, User
 from homeward.lib.errors import Forbidden, NotFound
-from homeward.registry.models import Person, StatusKind
+from homeward.registry.models import Person, PersonName, StatusKind
 
 from .models import Candidate, CandidateKind, Inquiry, InquiryState
 
@@ -165,8 +165,6 @@ def _side(user: User, person: Person, spellings: list[str]) -> PersonSide:
 def candidate_sides(user: User, candidates: list[Candidate]) -> dict[int, PersonSide]:
     """The comparison view of every person the candidates name, keyed by person id, with ONE
     access-log row for the persons shown (record_list_access)."""
-    from homeward.registry.models import PersonName
-
     ids = set()
     for c in candidates:
         ids.add(c.person_id)

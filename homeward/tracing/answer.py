@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from homeward.registry.models import StatusKind
+from homeward.registry.models import StatusEvent, StatusKind
 from homeward.registry.selectors import current_detention
 
 
@@ -48,8 +48,6 @@ class AnswerFacts:
 
 def answer_facts(person) -> AnswerFacts:
     """The facts of one registered person a family may be told."""
-    from homeward.registry.models import StatusEvent
-
     facts = AnswerFacts(wounded=bool(person.wounded))
     detention = current_detention(person)
     if detention is not None:

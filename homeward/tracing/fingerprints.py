@@ -13,6 +13,8 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+from homeward.registry.models import PersonName
+
 
 def _digest(value: object) -> str:
     return hashlib.sha256(
@@ -56,8 +58,6 @@ def pair_fingerprint(left: list, right: list) -> str:
 
 def spellings_of(person_ids: Iterable[int]) -> dict[int, list[tuple[str, str, str]]]:
     """Every spelling of each person, in one query."""
-    from homeward.registry.models import PersonName
-
     out: dict[int, list[tuple[str, str, str]]] = {}
     for pid, f, g, p in PersonName.objects.filter(person_id__in=list(person_ids)).values_list(
         "person_id", "family_name", "given_name", "patronymic"

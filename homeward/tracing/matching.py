@@ -44,6 +44,7 @@ from homeward.linkage.dates import BirthDate
 from homeward.linkage.features import Person as Record
 from homeward.linkage.features import features
 from homeward.linkage.model import Match, index_keys
+from homeward.registry.models import NameKey, Person
 
 from .actions import CandidatePair, queue_candidates
 from .fingerprints import inquiry_fields, pair_fingerprint, person_fields, spellings_of
@@ -136,8 +137,6 @@ def person_record(row: dict) -> Record:
 
 def live_persons(ids: Iterable[int]) -> list[dict]:
     """The persons among `ids` still in the register (not merged away, not anonymised)."""
-    from homeward.registry.models import Person
-
     ids = sorted(set(ids))
     out: list[dict] = []
     for start in range(0, len(ids), CHUNK):
@@ -289,7 +288,6 @@ def match_inquiries(
 def register_neighbours(persons: list[dict]) -> list[dict]:
     """Register persons (not among `persons`) that share a surname key with one of them: the
     only ones a dedupe could pair with them, read without reading the whole register."""
-    from homeward.registry.models import NameKey, Person
     from homeward.registry.namekeys import skeleton
 
     new_ids = {p["id"] for p in persons}

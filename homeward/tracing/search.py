@@ -32,6 +32,7 @@ from homeward.linkage.dates import BirthDate
 from homeward.linkage.features import Person as Record
 from homeward.linkage.features import features
 from homeward.linkage.index import SearchIndex
+from homeward.registry.models import Merge, Person, PersonName
 
 INLINE_REBUILD = 200_000
 # How many candidates a search returns (the form shows them all).
@@ -76,8 +77,6 @@ def _stamp() -> str:
     """What changes when the register's searchable content may have: the newest person, name
     and merge (ids only grow; persons are never deleted) and the merges undone. Index-only
     MAX queries, cheap at millions of rows (a COUNT would not be)."""
-    from homeward.registry.models import Merge, Person, PersonName
-
     p = Person.objects.aggregate(m=Max("id"), t=Max("created_at"))
     n = PersonName.objects.aggregate(m=Max("id"))
     g = Merge.objects.aggregate(n=Count("id"), u=Max("undone_at"))
@@ -87,8 +86,6 @@ def _stamp() -> str:
 
 def _records():
     """Every spelling of every person, under the id of the person it now belongs to."""
-    from homeward.registry.models import Person, PersonName
-
     people = {
         pid: (survivor, sex, birth, place)
         for pid, survivor, sex, birth, place in Person.objects.values_list(
@@ -124,8 +121,6 @@ def _directory() -> Path:
 
 def register_index() -> SearchIndex | None:
     """The search index of the register as it is now (None when the register is empty)."""
-    from homeward.registry.models import PersonName
-
     alias = str(connection.settings_dict["NAME"])
     stamp = _stamp()
     with _lock:
@@ -187,7 +182,6 @@ def _by_name(
     name), scored by the model pair by pair: the list a liaison gets when blocking finds nothing."""
     from homeward.linkage.model import probability_of
     from homeward.linkage.names import surname_russian_reading
-    from homeward.registry.models import Person, PersonName
     from homeward.registry.names import query_keys
     from homeward.registry.selectors import search_persons
 

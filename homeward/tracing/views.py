@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from homeward.accounts.access import record_access, record_list_access
 from homeward.accounts.models import AccessKind, Party, PartyKind, Role
 from homeward.lib.errors import DomainError, Forbidden, ValidationFailed
-from homeward.registry.models import Category, Sex
+from homeward.registry.models import Category, Person, Sex
 from homeward.web.views.common import apply_errors, field_errors, page_view
 
 from . import actions
@@ -232,8 +232,6 @@ def inquiry_preview(request):
         )
         hits = search_register(draft)
         # Shown as unsaved candidates: the same comparison the inquiry page will show.
-        from homeward.registry.models import Person
-
         persons = {p.pk: p for p in Person.objects.filter(pk__in=[h.person_id for h in hits])}
         cands = [
             Candidate(

@@ -9,8 +9,8 @@ from homeward.exchanges.models import Exchange, ListVersion, Negotiation
 from homeward.ledger.actions import register_party_key
 from homeward.ledger.notes import public_b64, sign_for_party
 from homeward.registry.tests.factories import notified
-from homeward.registry.worker import run_forever
 from homeward.web.tests.axe import assert_accessible
+from homeward.worker.runner import run as run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,11 @@ def latest(party_code):
     )
 
 
-def test_from_first_draft_to_a_completed_exchange(page, live_server, transactional_db, world):
+def test_from_first_draft_to_a_completed_exchange(
+    page, live_server, transactional_db, world, settings
+):
+    # The real queue: the planner's run waits for the worker's step below.
+    settings.TASKS = settings.DATABASE_TASKS
     ru = [notified(world, family_name=f"Петренко{i}") for i in range(3)]
     ua = [
         notified(world, by=world.ua_officer, family_name=f"Иванов{i}", home_party_code="RU")
@@ -55,7 +59,7 @@ def test_from_first_draft_to_a_completed_exchange(page, live_server, transaction
     page.fill("#id_size", "1")
     page.click("#planner button[type=submit]")
     page.wait_for_selector("#plan-state >> text=Queued")
-    run_forever(once=True)  # the worker's step (`homeward worker --once`)
+    run_worker(batch=True, install_signals=False)  # the worker's step (`homeward worker --once`)
     page.wait_for_selector("#plan-state >> text=Done")
     assert "long_captivity" in page.inner_text("#plan-body")
     page.goto(f"{url}/exchanges/negotiations/{negotiation.uuid}/")

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from homeward.exchanges import actions
-from homeward.exchanges.models import Exchange, ListVersion
-from homeward.exchanges.runs import carry_out, claim_next_plan
+from homeward.exchanges.models import Exchange, ListVersion, PlanRun
+from homeward.exchanges.tasks import carry_out, take
 from homeward.exchanges.tests.conftest import agree_both
 
 
@@ -137,7 +137,7 @@ def test_the_plan_page(client, world, scene):
         {"op": "plan", "size": "2", "balance": ["category"]},
     )
     assert r.status_code == 302 and "/exchanges/plans/" in r.url
-    run = claim_next_plan()  # the worker's step
+    run = take(str(PlanRun.objects.get().uuid))  # the worker's step
     assert run is not None
     carry_out(run)
     assert "long_captivity" in client.get(r.url).content.decode()

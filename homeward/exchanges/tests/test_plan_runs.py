@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from homeward.exchanges import runs
+from homeward.exchanges import tasks
 from homeward.exchanges.models import PlanRun, PlanStage, PlanStatus
-from homeward.exchanges.runs import carry_out, claim_next_plan, queue_plan
+from homeward.exchanges.runs import queue_plan
+from homeward.exchanges.tasks import carry_out, carry_out_plan, take
 from homeward.ledger.models import Entry
 from homeward.lib.errors import ValidationFailed
 
@@ -18,10 +19,24 @@ def post(client, url, data):
 
 
 def work() -> PlanRun:
-    """One step of the worker: claim the oldest queued run and carry it out."""
-    run = claim_next_plan()
-    assert run is not None
-    return carry_out(run)
+    """What the worker does with the oldest queued run's task (the tests' backend would have
+    run it at commit, but a test's transaction never commits)."""
+    queued = PlanRun.objects.filter(status=PlanStatus.QUEUED).order_by("created_at").first()
+    assert queued is not None
+    carry_out_plan.call(_context(), str(queued.uuid))
+    queued.refresh_from_db()
+    return queued
+
+
+def _context(attempt: int = 1):
+    """A TaskContext as the worker gives a task on its `attempt`-th try."""
+    from django.tasks import TaskContext
+
+    class Result:
+        attempts = attempt
+        id = "test"
+
+    return TaskContext(task_result=Result())  # type: ignore[arg-type]
 
 
 def test_the_page_queues_the_plan_and_the_worker_carries_it_out(client, world, scene):
@@ -52,7 +67,7 @@ def test_the_page_queues_the_plan_and_the_worker_carries_it_out(client, world, s
 
 def test_the_run_reports_its_stages_as_it_goes(world, scene):
     run = queue_plan(actor=world.mediator, negotiation=scene.negotiation, size=2)
-    claimed = claim_next_plan()
+    claimed = take(str(run.uuid))
     assert claimed is not None and claimed.pk == run.pk
     assert claimed.status == PlanStatus.RUNNING and claimed.started_at is not None
     seen = []
@@ -70,7 +85,7 @@ def test_the_run_reports_its_stages_as_it_goes(world, scene):
         (PlanStage.SAVING, 85),
     ]
     assert all(s == rs and p == rp and st == PlanStatus.RUNNING for s, p, rs, rp, st in seen)
-    assert claim_next_plan() is None  # taken once only
+    assert take(str(run.uuid)) is None  # taken once only
 
 
 def test_a_plan_that_fails_says_why_on_its_page(client, world, scene, monkeypatch):
@@ -79,7 +94,7 @@ def test_a_plan_that_fails_says_why_on_its_page(client, world, scene, monkeypatc
             "The planner found no plan.", detail={"fields": {"balance": "no feasible plan"}}
         )
 
-    monkeypatch.setattr(runs, "plan", no_plan)
+    monkeypatch.setattr(tasks, "plan", no_plan)
     client.force_login(world.caseworker)
     client.post(f"/exchanges/negotiations/{scene.negotiation.uuid}/", {"op": "plan"})
     run = work()
@@ -102,7 +117,7 @@ def test_a_crash_in_the_planner_fails_the_run_not_the_worker(world, scene, monke
 
     queue_plan(actor=world.mediator, negotiation=scene.negotiation)
     queue_plan(actor=world.mediator, negotiation=scene.negotiation, all_for_all=True)
-    monkeypatch.setattr(runs, "plan", crash)
+    monkeypatch.setattr(tasks, "plan", crash)
     first = work()
     assert first.status == PlanStatus.FAILED and first.error["code"] == "internal"
     assert "worker's log" in first.error["message"]
@@ -111,15 +126,31 @@ def test_a_crash_in_the_planner_fails_the_run_not_the_worker(world, scene, monke
     assert second.status == PlanStatus.DONE
 
 
-def test_a_run_whose_worker_died_is_marked_failed(world, scene):
+def test_a_run_whose_process_went_silent_is_marked_failed(world, scene):
     run = queue_plan(actor=world.mediator, negotiation=scene.negotiation)
-    assert claim_next_plan() is not None  # a worker took it …
+    assert take(str(run.uuid)) is not None  # a process took it …
     PlanRun.objects.filter(pk=run.pk).update(  # … and went silent
-        heartbeat_at=timezone.now() - runs.STALE_AFTER - dt.timedelta(seconds=1)
+        heartbeat_at=timezone.now() - tasks.STALE_AFTER - dt.timedelta(seconds=1)
     )
-    assert claim_next_plan() is None
+    other = queue_plan(actor=world.mediator, negotiation=scene.negotiation)
+    assert take(str(other.uuid)) is not None  # the next run to start notices
     run.refresh_from_db()
     assert run.status == PlanStatus.FAILED and run.error["code"] == "worker_lost"
+
+
+def test_a_run_retried_after_its_worker_died_is_carried_out_then_given_up(world, scene):
+    run = queue_plan(actor=world.mediator, negotiation=scene.negotiation, size=1)
+    assert take(str(run.uuid)) is not None  # the first worker took it, then died
+    carry_out_plan.call(_context(attempt=2), str(run.uuid))  # the next worker's retry
+    run.refresh_from_db()
+    assert run.status == PlanStatus.DONE and run.result["count"] == 1
+
+    lost = queue_plan(actor=world.mediator, negotiation=scene.negotiation, size=1)
+    assert take(str(lost.uuid)) is not None
+    carry_out_plan.call(_context(attempt=3), str(lost.uuid))  # died twice: given up
+    lost.refresh_from_db()
+    assert lost.status == PlanStatus.FAILED and lost.error["code"] == "worker_lost"
+    assert lost.result == {}
 
 
 def test_bad_options_are_refused_and_nothing_is_queued(client, world, scene):
@@ -158,11 +189,24 @@ def test_the_api_queues_a_run_and_reports_it(client, world, scene, who, status):
         assert set(done["result"]["sides"]) == {"UA", "RU"}
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_worker_loop_carries_out_queued_runs(world, scene):
-    from homeward.registry.worker import run_forever
+def test_a_queued_run_is_carried_out_when_its_transaction_commits(
+    world, scene, django_capture_on_commit_callbacks
+):
+    # The tests' task backend runs a task on enqueue; queue_plan enqueues at commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        run = queue_plan(actor=world.caseworker, negotiation=scene.negotiation, size=1)
+        assert PlanRun.objects.get(pk=run.pk).status == PlanStatus.QUEUED
+    run.refresh_from_db()
+    assert run.status == PlanStatus.DONE and run.result["count"] == 1
 
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_carries_out_queued_runs(world, scene, settings):
+    from homeward.worker.runner import run as run_worker
+
+    settings.TASKS = settings.DATABASE_TASKS
     run = queue_plan(actor=world.caseworker, negotiation=scene.negotiation, size=1)
-    run_forever(once=True)  # what `homeward worker --once` does
+    assert PlanRun.objects.get(pk=run.pk).status == PlanStatus.QUEUED
+    run_worker(batch=True, install_signals=False)  # what `homeward worker --once` does
     run.refresh_from_db()
     assert run.status == PlanStatus.DONE and run.result["count"] == 1

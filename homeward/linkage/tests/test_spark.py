@@ -16,7 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from homeward.linkage import spark as spark_mod
-from homeward.linkage import synthetic
+from homeward.synth import lists as synthetic
 
 pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed")
 

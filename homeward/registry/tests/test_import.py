@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from homeward.ledger.models import Entry
-from homeward.registry.importing import import_person_list, queue_import, run_import_job
+from homeward.registry.importing import import_person_list
 from homeward.registry.models import Person, StatusKind
+from homeward.registry.tasks import queue_import, run_import_job
 
 GOOD = (
     "id,family_name,given_name,patronymic,sex,birth_date,rank,captured_on\n"

@@ -10,11 +10,11 @@ import pytest
 
 from homeward.conftest import login
 from homeward.lib.dates import PartialDate
-from homeward.registry.importing import claim_next_job, run_import_job
 from homeward.registry.models import Person
 from homeward.tracing.models import Candidate, Inquiry
 from homeward.tracing.models_rematch import RematchRun, RematchStatus
 from homeward.web.tests.axe import assert_accessible
+from homeward.worker.runner import run as run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,8 +41,9 @@ def open_inquiry(world) -> Inquiry:
 
 
 def test_an_import_queues_a_candidate_for_an_open_inquiry_without_anyone_searching(
-    page, live_server, world, open_inquiry, tmp_path
+    page, live_server, world, open_inquiry, tmp_path, settings
 ):
+    settings.TASKS = settings.DATABASE_TASKS  # the real queue: the worker's turn comes below
     login(page, live_server, "caseworker")
     page.goto(f"{live_server.url}/tracing/queue/")
     assert page.inner_text("#pending-count").strip() == "0"
@@ -56,9 +57,8 @@ def test_an_import_queues_a_candidate_for_an_open_inquiry_without_anyone_searchi
     page.wait_for_url(lambda url: "/imports/" in url and url.rstrip("/") != "/imports")
 
     # The worker's turn: it imports the file; the matching follows the import's commit.
-    job = claim_next_job()
-    assert job is not None
-    run_import_job(job)
+    assert not RematchRun.objects.exists()
+    run_worker(batch=True, install_signals=False)  # `homeward worker --once`
     run = RematchRun.objects.get()
     assert run.status == RematchStatus.DONE, run.error
     person = Person.objects.get(family_name="ОЛЕЙНИК")

@@ -6,7 +6,8 @@ import pytest
 
 from homeward.accounts.models import User
 from homeward.registry.models import Person, Source
-from homeward.web.demo import DEMO_USERS, build_demo
+from homeward.synth.accounts import DEMO_USERS
+from homeward.synth.scenario import build
 
 PAGES = [
     "/",
@@ -32,7 +33,7 @@ PAGES = [
 
 @pytest.fixture
 def demo(db):
-    build_demo(size=25, rng=random.Random(3), log=lambda _: None)
+    build(size=25, rng=random.Random(3), log=lambda _: None)
 
 
 @pytest.mark.parametrize("username", [u[0] for u in DEMO_USERS])

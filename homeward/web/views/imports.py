@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy
 from homeward.accounts.access import require_role
 from homeward.accounts.models import Party, PartyKind, Role
 from homeward.lib.errors import DomainError
-from homeward.registry.importing import queue_import
 from homeward.registry.models import ImportJob, ImportStatus, SourceKind
+from homeward.registry.tasks import queue_import
 
 from .common import apply_errors, page_view
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -9,8 +10,11 @@ from homeward.accounts.models import Party
 from homeward.lib.errors import DomainError
 from homeward.registry.importing import import_person_list
 from homeward.registry.models import SourceKind
+from homeward.worker.failures import log_failure, summary
 
 from ._actor import command_actor
+
+log = logging.getLogger("homeward.import")
 
 
 class Command(BaseCommand):
@@ -63,6 +67,13 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.detail or ''}") from None
+        except Exception as exc:
+            # Whatever it is (a value the database refuses, a file broken in a way the reader
+            # did not expect), the import wrote nothing: say so, without a traceback.
+            log_failure(log, "import of", path.name, exc)
+            raise CommandError(
+                f"{path.name}: the import failed ({summary(exc)}); nothing was imported"
+            ) from None
         finally:
             bar.close()
         if not result.ok:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from homeward.registry.models import Person
 from homeward.tracing.models_rematch import RematchRun, RematchTrigger
 
 
@@ -47,7 +48,6 @@ class Command(BaseCommand):
             self.stdout.write("no runs yet")
 
     def _queue(self, since: str) -> None:
-        from homeward.registry.models import Person
         from homeward.tracing.tasks import persons_entered
 
         try:

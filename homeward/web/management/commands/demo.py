@@ -8,7 +8,8 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from homeward.web.demo import DEMO_USERS, build_demo
+from homeward.synth.accounts import DEMO_USERS
+from homeward.synth.scenario import build
 
 
 class Command(BaseCommand):
@@ -27,9 +28,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         if opts["reset"]:
             call_command("flush", interactive=False, verbosity=0)
-        summary = build_demo(
-            size=opts["size"], rng=random.Random(opts["seed"]), log=self.stdout.write
-        )
+        summary = build(size=opts["size"], rng=random.Random(opts["seed"]), log=self.stdout.write)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Demo built in {time.monotonic() - started:.0f} s: {summary}")

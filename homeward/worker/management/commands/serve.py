@@ -5,7 +5,7 @@ import threading
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from homeward.registry.worker import run_forever
+from homeward.worker.runner import run
 
 
 class Command(BaseCommand):
@@ -23,7 +23,11 @@ class Command(BaseCommand):
         from homeward.lib.security import require_secret_key
 
         require_secret_key()
-        threading.Thread(target=run_forever, name="homeward-worker", daemon=True).start()
+        # Signals belong to the main thread (the web server's); the worker thread stops with
+        # the process. A task it was running is found lost and run again by the next worker.
+        threading.Thread(
+            target=run, kwargs={"install_signals": False}, name="homeward-worker", daemon=True
+        ).start()
         call_command(
             "runserver", f"{opts['host']}:{opts['port']}", use_reloader=False, insecure_serving=True
         )

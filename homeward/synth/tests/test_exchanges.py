@@ -13,11 +13,11 @@ from homeward.exchanges.models import (
 )
 from homeward.registry.models import StatusKind
 from homeward.registry.selectors import current_status
-from homeward.web.demo import build_demo
+from homeward.synth.scenario import build
 
 
 def test_the_demo_scenario(db):
-    build_demo(size=40, rng=random.Random(5), log=lambda _: None)
+    build(size=40, rng=random.Random(5), log=lambda _: None)
     n = Negotiation.objects.get()
     assert ListVersion.objects.filter(exchange_list__negotiation=n).count() >= 5 + 2
     removals = VersionChange.objects.filter(kind=ChangeKind.REMOVED)

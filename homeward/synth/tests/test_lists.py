@@ -1,7 +1,7 @@
 """The synthetic lists really contain every variation the benchmark claims, in its proportions.
 
 Each record carries the tags of the variations applied to it; these tests check both that each
-tag occurs about as often as the constants in synthetic.py say, and that a record so tagged
+tag occurs about as often as the constants in homeward/synth/lists.py say, and that a record so tagged
 shows the variation in its text (a diminutive is a diminutive of the person's name, a swapped
 date is the true date with day and month swapped, …), against the invented person behind it.
 """
@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from homeward.linkage import synthetic as syn
+from homeward.synth import lists as syn
 
 N_REGISTER, N_INQUIRIES = 20_000, 10_000
 
@@ -472,7 +472,7 @@ def test_sizes_are_exact_and_ids_unique(data):
 
 def test_the_generator_uses_neither_django_nor_the_engines_name_tables():
     code = (
-        "import sys, homeward.linkage.synthetic; "
+        "import sys, homeward.synth.lists; "
         "bad = [m for m in sys.modules if m.startswith('django') or m in "
         "('homeward.linkage.names', 'homeward.linkage.model', 'homeward.linkage.features')]; "
         "print(bad); sys.exit(1 if bad else 0)"

@@ -5,8 +5,9 @@ from django.core.management import call_command
 from homeward.accounts.models import User
 from homeward.ledger.models import Entry
 from homeward.registry.models import Detention, Person, PersonName, StatusEvent
-from homeward.web.demo import DEMO_USERS, build_demo
-from homeward.web.population import generate_detainees
+from homeward.synth.accounts import DEMO_USERS
+from homeward.synth.population import generate_detainees
+from homeward.synth.scenario import build
 
 
 def test_the_generator_is_deterministic_and_writes_as_each_sides_clerks_do():
@@ -28,7 +29,7 @@ def test_the_generator_is_deterministic_and_writes_as_each_sides_clerks_do():
 
 
 def test_the_demo_builds_a_scenario_every_role_can_log_into(db, client):
-    summary = build_demo(size=60, rng=random.Random(1), log=lambda _: None)
+    summary = build(size=60, rng=random.Random(1), log=lambda _: None)
     assert "120 persons" in summary
     assert Person.objects.count() == 120
     assert set(Detention.objects.values_list("detaining_party__code", flat=True)) == {"UA", "RU"}
@@ -53,7 +54,7 @@ def test_a_bundle_exported_from_the_demo_verifies_with_no_database(db, tmp_path)
 
     from homeward.ledger.verify import export_bundle
 
-    build_demo(size=30, rng=random.Random(2), log=lambda _: None)
+    build(size=30, rng=random.Random(2), log=lambda _: None)
     export_bundle(tmp_path)
     code = (
         "import sys; sys.modules['django'] = None; from homeward.ledger.offline import main; "

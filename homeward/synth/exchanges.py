@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from homeward.exchanges import actions
+from homeward.exchanges.actions import Add, HandoverLine, Remove
+from homeward.exchanges.models import Outcome, Reason
 from homeward.registry.models import Person
 from homeward.registry.selectors import held_by
 
-from . import actions
-from .actions import Add, HandoverLine, Remove
-from .models import Outcome, Reason
+if TYPE_CHECKING:
+    from .scenario import Scenario
 
 
 def _pool(party, n: int, rng: random.Random) -> list[Person]:
@@ -34,7 +37,25 @@ def _pool(party, n: int, rng: random.Random) -> list[Person]:
     return [persons[i] for i in ids[:n]]
 
 
-def build_demo(*, ua, ru, md, ni, ua_officer, ru_officer, mediator, caseworker, rng) -> None:
+def build_exchanges(scenario: Scenario) -> None:
+    """Needs the parties, users and persons (accounts and registry steps); makes a negotiation
+    UA–RU through MD with its list versions, and one completed exchange."""
+    scenario.log("exchanges: a negotiation with its list versions and one completed exchange…")
+    p, u = scenario.parties, scenario.users
+    _negotiate(
+        ua=p["UA"],
+        ru=p["RU"],
+        md=p["MD"],
+        ni=p["NI"],
+        ua_officer=u["ua_officer"],
+        ru_officer=u["ru_officer"],
+        mediator=u["mediator"],
+        caseworker=u["caseworker"],
+        rng=scenario.rng,
+    )
+
+
+def _negotiate(*, ua, ru, md, ni, ua_officer, ru_officer, mediator, caseworker, rng) -> None:
     size = 12
     by_ru = _pool(ru, size + 6, rng)  # UA asks for these
     by_ua = _pool(ua, size + 6, rng)  # UA offers these
