@@ -452,3 +452,31 @@ def test_the_fingerprint_names_the_key_and_its_hash(log):
     name, keyhash, b64 = text.split("+", 2)
     assert notes.fingerprint(text).startswith(f"{name}+{keyhash} sha256:")
     assert len(base64.b64decode(b64)) == 33
+
+
+def test_verify_checks_a_checkpoint_a_party_kept(log, capsys, tmp_path):
+    kept = tmp_path / "md-kept.note"
+    kept.write_text(store.latest_checkpoint().note)
+    assert verify_command(capsys, "--checkpoint", str(kept))[0] == 0
+    roll_back_to(45)
+    store._signed_path().unlink()  # the operator, who holds the files, deleted the instance's copy
+    code, _, err = verify_command(capsys, "--checkpoint", str(kept))
+    assert code == 1
+    assert f"rollback: the log has 45 entries, fewer than checkpoint 50 kept in {kept}" in err
+
+
+def test_the_ledger_page_reports_a_row_past_the_head_instead_of_failing(log, client):
+    size = Head.objects.get(id=1).size
+    body = b'{"seq":%d}' % (size + 1)
+    sql(
+        "INSERT INTO ledger_entry (seq, at, action, object_type, object_id, event, leaf_hash, "
+        "signature) VALUES (%s, %s, 'forged', 't', 'x', %s, %s, '')",
+        size + 1,
+        "2026-01-01T00:00:00+00:00",
+        body.decode(),
+        merkle.leaf_hash(body),
+    )
+    add(log, 1, start=70)
+    client.force_login(log.auditor)
+    page = client.post("/ledger/", follow=True).content.decode()
+    assert f"entry {size + 1}: numbered past the head" in page
