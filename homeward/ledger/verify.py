@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.db import connection
 from django.utils import timezone
 
 from . import notes, store
-from .models import Checkpoint, Cosignature, Entry, Head, InstanceKey, Verification
+from .models import Checkpoint, Cosignature, Head, InstanceKey, Verification
 from .offline import Report, Verifier
 
 CHUNK = 20_000
@@ -17,67 +18,78 @@ CHUNK = 20_000
 def _entries():
     # Keyset pagination: a plain iterator over a million rows would hold one long read on SQLite
     # and a server-side cursor on PostgreSQL; chunks by seq are as fast and restartable. Pending
-    # entries (seq null) are not in the log yet: callers seal first.
+    # entries (seq null) are not in the log yet: callers seal first. Raw SQL, and the acting
+    # users' and parties' ids resolved from two small dicts: Django's converters and the joins
+    # cost more than the rest of the columns' check (benchmarks/ledger/RESULTS.md).
+    from homeward.accounts.models import Party, User
+
+    actors = {pk: str(u) for pk, u in User.objects.values_list("pk", "uuid")}
+    parties = dict(Party.objects.values_list("pk", "code"))
+    sql = (
+        "SELECT seq, event, leaf_hash, signature, party_id, actor_id, action, object_type, "
+        "object_id, at FROM ledger_entry WHERE seq > %s ORDER BY seq LIMIT %s"
+    )
     last = -1
     while True:
-        rows = list(
-            Entry.objects.filter(seq__gt=last)
-            .order_by("seq")
-            .values_list(
-                "seq",
-                "event",
-                "leaf_hash",
-                "signature",
-                "party__code",
-                "actor__uuid",
-                "action",
-                "object_type",
-                "object_id",
-                "at",
-            )[:CHUNK]
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [last, CHUNK])
+            rows = cursor.fetchall()
         if not rows:
             return
         # A numbered entry always has its leaf hash (a check constraint says so); b"" rather than
         # None, which would mean "no stored hash to compare" as in a bundle. The columns that
-        # find an object's entries are compared with the event they sit beside.
+        # find an object's entries are compared with the event they sit beside, `at` in the
+        # event's own form (SQLite keeps a naive "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC).
         for seq, event, leaf, signature, party, actor, action, otype, oid, at in rows:
-            columns = {
-                "action": action,
-                "object_type": otype,
-                "object_id": oid,
-                "actor": None if actor is None else str(actor),
-                "at": at.isoformat(),
-            }
-            yield seq, event, b"" if leaf is None else leaf, signature, party, columns
+            if isinstance(at, str):
+                at = at.replace(" ", "T", 1) + "+00:00"
+            elif at.tzinfo is None:  # SQLite's converter: naive, in UTC
+                at = at.isoformat() + "+00:00"
+            else:
+                at = at.isoformat()
+            columns = (action, otype, oid, actors.get(actor) if actor is not None else None, at)
+            yield (
+                seq,
+                event,
+                b"" if leaf is None else leaf,
+                signature,
+                parties.get(party) if party is not None else None,
+                columns,
+            )
         last = rows[-1][0]
 
 
 def _nodes():
     """Stored subtree hashes in the order a left-to-right pass completes them: by the leaf that
-    completes each (its last), then bottom up."""
-    from django.db.models import F
-
-    from .models import Node
-
-    last = -1
-    while True:
-        rows = list(
-            Node.objects.annotate(end=(F("index") + 1) * (2 ** F("level")))
-            .filter(end__gt=last)
-            .order_by("end", "level")
-            .values_list("end", "level", "index", "hash")[:CHUNK]
-        )
-        if not rows:
-            return
-        # Do not split one `end` across chunks.
-        cut = rows[-1][0]
-        complete = [r for r in rows if r[0] < cut] if len(rows) == CHUNK else rows
-        if not complete:
-            complete = rows
-        for _end, level, index, h in complete:
-            yield level, index, h
-        last = complete[-1][0]
+    completes each (its last), then bottom up. Fetched a range of leaves at a time, each level's
+    subtrees ending in that range by the (level, index) unique index and ordered here: ordering
+    the whole table by a computed end in SQL sorted a million rows for every chunk (three
+    quarters of a million-entry verification)."""
+    head = Head.objects.filter(id=1).first()
+    sealed = head.sealed if head is not None else 0
+    index = connection.ops.quote_name("index")
+    lo = 0
+    while lo < sealed:
+        hi = min(lo + CHUNK, sealed)
+        where, params = [], []
+        for level in range(1, sealed.bit_length() + 1):
+            # Subtree i of this level ends at (i + 1) << level; those ending in (lo, hi].
+            first, last = lo >> level, (hi >> level) - 1
+            if first <= last:
+                where.append(f"(level = %s AND {index} BETWEEN %s AND %s)")
+                params += [level, first, last]
+        if where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT level, {index}, hash FROM ledger_node WHERE "  # noqa: S608
+                    + " OR ".join(where),
+                    params,
+                )
+                rows = cursor.fetchall()
+            rows.sort(key=lambda r: ((r[1] + 1) << r[0], r[0]))
+            for level, i, h in rows:
+                yield level, i, bytes(h)
+        lo = hi
 
 
 def pinned_key(*, key: str | None = None, keys_file: str | None = None) -> tuple[str, list[str]]:
