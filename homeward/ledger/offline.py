@@ -160,9 +160,12 @@ class Verifier:
                     )
                     return report
             else:
-                leaf = self._full_check(report, seq, event, stored, signature, party, columns, keys)
-                if leaf is None:
+                checked = self._full_check(
+                    report, seq, event, stored, signature, party, columns, keys
+                )
+                if checked is None:
                     return report
+                leaf = checked
                 if bad_node:
                     report.fail(bad_node[0])
                     return report
