@@ -119,9 +119,12 @@ def _fp(text: str) -> str:
 def _signed_path() -> Path | None:
     configured = getattr(settings, "LEDGER_SIGNED_FILE", "default")
     if configured == "default":
-        if getattr(settings, "HOMEWARD_TESTING", False):
-            # One test database after another share a VAR directory: one file would see each
-            # new test's log as a rollback of the last. Ledger tests set it (tests/conftest.py).
+        if getattr(settings, "HOMEWARD_TESTING", False) or getattr(
+            settings, "HOMEWARD_DEMO", False
+        ):
+            # One test database after another share a VAR directory, and `make demo` empties the
+            # database (`demo --reset`) under the same one: the file would take each new log for
+            # a rollback of the last. Ledger tests set it per test (tests/conftest.py).
             return None
         return Path(settings.VAR_DIR) / "ledger" / "last-signed-checkpoint.note"
     return Path(configured) if configured else None
