@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from homeward.accounts.models import Role
@@ -52,8 +54,9 @@ def append(
     if party is None and actor is not None:
         party = getattr(actor, "party", None)
     data = dict(data or {})
+    signed_by = None
     if signature is not None:
-        _check_party_signature(party, canonical_json(data), signature)
+        signed_by = _check_party_signature(party, canonical_json(data), signature)
     at = timezone.now()
     salts: dict[str, bytes] = {}
     commitments: dict[str, str] = {}
@@ -61,17 +64,20 @@ def append(
         salts[field] = os.urandom(32)
         commitments[field] = commitment(salts[field], value)
     # Without "seq": the sequencer adds it (sequencing.with_seq) when it numbers the entry.
-    draft = canonical_json(
-        {
-            "at": at.isoformat(),
-            "actor": str(actor.uuid) if actor is not None else None,
-            "party": party.code if party is not None else None,
-            "action": action,
-            "object": {"type": object_type, "id": str(object_id)},
-            "data": data,
-            "commitments": commitments,
-        }
-    )
+    event = {
+        "at": at.isoformat(),
+        "actor": str(actor.uuid) if actor is not None else None,
+        "party": party.code if party is not None else None,
+        "action": action,
+        "object": {"type": object_type, "id": str(object_id)},
+        "data": data,
+        "commitments": commitments,
+    }
+    if signed_by is not None:
+        # Inside the event, so the leaf (and every checkpoint after it) commits to the
+        # signature and the key it verifies with; "party_signature" sorts before "seq".
+        event["party_signature"] = {"key": signed_by, "value": signature}
+    draft = canonical_json(event)
     seq: int | None = None
     body, leaf = draft, None
     if numbered:
@@ -94,30 +100,51 @@ def append(
     return sequencing.insert_entry(conn, values, salts)
 
 
-def _check_party_signature(party, message: bytes, signature: str) -> None:
+def party_keys_in_log(party) -> list[str]:
+    """The party's public keys valid now, as its `party.key_registered` and `party.key_revoked`
+    entries say (numbered or still pending), in log order: the log, not a table, is the record
+    of which keys a party has (the entries about the party, by the object index)."""
+    rows = (
+        Entry.objects.filter(
+            object_type="party",
+            object_id=str(party.uuid),
+            action__in=("party.key_registered", "party.key_revoked"),
+        )
+        .order_by(F("seq").asc(nulls_last=True), "id")
+        .values_list("action", "event")
+    )
+    valid: dict[str, bool] = {}
+    for action, event in rows:
+        doc = json.loads(event)
+        key = (doc.get("data") or {}).get("public_key")
+        if doc.get("party") == party.code and isinstance(key, str):
+            valid[key] = action == "party.key_registered"
+    return [k for k, ok in valid.items() if ok]
+
+
+def _check_party_signature(party, message: bytes, signature: str) -> str:
+    """Returns the key (base64) the signature verifies with."""
     if party is None:
         raise ValidationFailed(
             "A signature needs a party.",
             code="bad_signature",
             detail={"fields": {"signature": "no party to check it against"}},
         )
-    keys = list(
-        PartyKey.objects.filter(party=party, revoked_at__isnull=True).values_list(
-            "public_key", flat=True
-        )
-    )
+    keys = party_keys_in_log(party)
     if not keys:
         raise ValidationFailed(
             f"{party.code} has registered no signing key.",
             code="bad_signature",
             detail={"fields": {"signature": "the party has no registered key"}},
         )
-    if not any(notes.verify_party_signature(k, message, signature) for k in keys):
-        raise ValidationFailed(
-            f"The signature is not {party.code}'s.",
-            code="bad_signature",
-            detail={"fields": {"signature": "does not verify with the party's key"}},
-        )
+    for k in keys:
+        if notes.verify_party_signature(k, message, signature):
+            return k
+    raise ValidationFailed(
+        f"The signature is not {party.code}'s.",
+        code="bad_signature",
+        detail={"fields": {"signature": "does not verify with the party's key"}},
+    )
 
 
 @transaction.atomic
@@ -147,6 +174,31 @@ def register_party_key(*, actor, party, public_key_b64: str) -> PartyKey:
         party=party,
         data={"public_key": key.public_key},
     )
+    return key
+
+
+@transaction.atomic
+def revoke_party_key(*, actor, key: PartyKey) -> PartyKey:
+    """Ends a party key: signatures after the `party.key_revoked` entry no longer verify with it;
+    those before it still do. The admin, or that party's own bureau officer."""
+    from homeward.accounts.models import Role
+
+    party = key.party
+    if actor.role not in (Role.ADMIN, Role.BUREAU_OFFICER) or (
+        actor.role == Role.BUREAU_OFFICER and actor.party_id != party.pk
+    ):
+        raise Forbidden("Only the admin or the party's own officer revokes its key.")
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        append(
+            actor=actor,
+            action="party.key_revoked",
+            object_type="party",
+            object_id=party.uuid,
+            party=party,
+            data={"public_key": key.public_key},
+        )
     return key
 
 

@@ -129,6 +129,30 @@ class Checkpoint(models.Model):
         return f"checkpoint {self.size}"
 
 
+class Cosignature(models.Model):
+    """A witness's cosignature on a checkpoint (c2sp.org/tlog-cosignature, cosignature/v1): the
+    signature line exactly as the witness sent it, served with the checkpoint."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.PROTECT, related_name="cosignatures"
+    )
+    witness = models.CharField(max_length=200, help_text="The cosigner's key name")
+    timestamp = models.BigIntegerField(help_text="POSIX seconds the witness signed at")
+    line = models.TextField(help_text="— <name> base64(key ID || timestamp || signature)")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # One (the latest) cosignature per witness and checkpoint; served by checkpoint.
+            models.UniqueConstraint(
+                fields=["checkpoint", "witness"], name="ledger_cosignature_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness} on {self.checkpoint_id}"
+
+
 class InstanceKey(models.Model):
     """The instance's public key (the private half lives in a file under HOMEWARD_VAR)."""
 

@@ -24,6 +24,15 @@ from .models import Checkpoint, Entry, Head, InstanceKey, Node
 SEAL_BATCH = 20_000
 
 
+class RefusedToSign(RuntimeError):
+    """The instance will not sign: its key row names another key, or the tree it would sign
+    does not extend the last checkpoint it signed (a rollback or a rewrite of the database)."""
+
+
+class PastTheHead(RuntimeError):
+    """A numbered entry at or beyond the head: written behind the sequencer's back."""
+
+
 # --- The instance key ------------------------------------------------------------------------
 
 
@@ -61,12 +70,81 @@ def instance_key(*, create: bool = True) -> Ed25519PrivateKey:
 
 
 def verifier() -> notes.Verifier:
+    """The key the database names (what the ledger page and bundles show). Never the key a
+    verification trusts: that is `pinned_key()`, from outside the data."""
     row = InstanceKey.objects.order_by("created_at").first()
     if row is None:
         instance_key()
         row = InstanceKey.objects.order_by("created_at").first()
     assert row is not None
     return notes.Verifier.parse(row.verifier_key)
+
+
+def file_verifier_key() -> str | None:
+    """The verifier key of the key file under HOMEWARD_VAR, or None without one. Read from the
+    file, never the database: someone who can write the database but not the instance's files
+    cannot change it."""
+    path = _key_path()
+    if not path.exists():
+        return None
+    key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(path.read_text().strip()))
+    return notes.verifier_key(origin(), key)
+
+
+def key_row_problem(pinned: str) -> str:
+    """Names the instance-key row that differs from the pinned key, or ""."""
+    for text in InstanceKey.objects.order_by("created_at").values_list("verifier_key", flat=True):
+        if text.strip() != pinned.strip():
+            return (
+                f"instance key: the database names {_fp(text)}, not the pinned key "
+                f"{_fp(pinned)} (the key row was changed)"
+            )
+    return ""
+
+
+def _fp(text: str) -> str:
+    try:
+        return notes.fingerprint(text)
+    except notes.NoteError:
+        return repr(text[:60])
+
+
+# --- The instance's own memory of what it signed ----------------------------------------------
+# The last checkpoint the instance signed is also kept beside its key, outside the database: a
+# database administrator who rolls the log back (deletes the newest entries and checkpoints and
+# resets the head) cannot roll this file back, so `checkpoint` refuses to sign the smaller tree
+# and `verify` names the rollback. An operator who holds the files too can; witnesses catch that.
+
+
+def _signed_path() -> Path | None:
+    configured = getattr(settings, "LEDGER_SIGNED_FILE", "default")
+    if configured == "default":
+        if getattr(settings, "HOMEWARD_TESTING", False) or getattr(
+            settings, "HOMEWARD_DEMO", False
+        ):
+            # One test database after another share a VAR directory, and `make demo` empties the
+            # database (`demo --reset`) under the same one: the file would take each new log for
+            # a rollback of the last. Ledger tests set it per test (tests/conftest.py).
+            return None
+        return Path(settings.VAR_DIR) / "ledger" / "last-signed-checkpoint.note"
+    return Path(configured) if configured else None
+
+
+def last_signed_note() -> str | None:
+    path = _signed_path()
+    if path is None or not path.exists():
+        return None
+    return path.read_text(encoding="utf-8")
+
+
+def _remember_signed(note: str) -> None:
+    path = _signed_path()
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(note, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 # --- Sealing ---------------------------------------------------------------------------------
@@ -146,6 +224,13 @@ def seal() -> int:
     while True:
         with transaction.atomic():
             head = _locked_head()
+            beyond = past_the_head(head.size)
+            if beyond is not None:
+                # Numbering on would collide with it (a unique-constraint crash); say what it is.
+                raise PastTheHead(
+                    f"entry {beyond}: numbered past the head (the log has {head.size} entries): "
+                    "written behind the sequencer's back; run `homeward ledger verify`"
+                )
             # Numbering and hashing in one transaction: a number is never visible without its
             # subtree hashes being written by the same commit, nor the other way round.
             known = sequencing.number_pending(head, SEAL_BATCH)
@@ -202,6 +287,13 @@ def seal() -> int:
             return end
 
 
+def past_the_head(size: int) -> int | None:
+    """The lowest sequence number at or beyond `size`, if a row has one (served by seq's unique
+    index: one probe)."""
+    row = Entry.objects.filter(seq__gte=size).order_by("seq").values_list("seq", flat=True).first()
+    return row
+
+
 def _locked_head() -> Head:
     head = Head.objects.select_for_update().filter(id=1).first()
     if head is None:
@@ -239,12 +331,45 @@ def publish_checkpoint() -> Checkpoint | None:
     if existing:
         return existing
     key = instance_key()
-    body = notes.Checkpoint(origin(), size, root(size)).body()
+    pinned = notes.verifier_key(origin(), key)
+    problem = key_row_problem(pinned)
+    if problem:
+        raise RefusedToSign(f"not signing: {problem}")
+    new_root = root(size)
+    _refuse_unless_extends(size, new_root, notes.Verifier.parse(pinned))
+    body = notes.Checkpoint(origin(), size, new_root).body()
     note = notes.sign_note(body, origin(), key)
     checkpoint, _ = Checkpoint.objects.get_or_create(
-        size=size, defaults={"root": root(size), "note": note}
+        size=size, defaults={"root": new_root, "note": note}
     )
+    _remember_signed(checkpoint.note)
     return checkpoint
+
+
+def _refuse_unless_extends(size: int, new_root: bytes, key: notes.Verifier) -> None:
+    """The instance signs only a tree that extends the last one it signed (its file)."""
+    note = last_signed_note()
+    if note is None:
+        return
+    try:
+        last = notes.open_checkpoint(note, key, origin())
+    except notes.NoteError as exc:
+        raise RefusedToSign(f"not signing: the last signed checkpoint on file: {exc}") from None
+    if size < last.size:
+        raise RefusedToSign(
+            f"not signing: rollback: the log has {size} entries, but this instance signed "
+            f"checkpoint {last.size} (its copy is in {_signed_path()})"
+        )
+    if size == last.size and new_root != last.root:
+        raise RefusedToSign(
+            f"not signing: equivocation: the log gives another root for size {size} than the "
+            "checkpoint this instance signed"
+        )
+    if last.size and root(last.size) != last.root:
+        raise RefusedToSign(
+            f"not signing: the log no longer gives the root of checkpoint {last.size}, which "
+            "this instance signed: its history was rewritten"
+        )
 
 
 def publish_checkpoint_if_grown() -> Checkpoint | None:

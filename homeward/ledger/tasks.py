@@ -17,7 +17,7 @@ from django.utils import timezone
 from homeward.worker.queue import schedule
 
 from .models import Verification
-from .store import publish_checkpoint_if_grown
+from .store import RefusedToSign, publish_checkpoint_if_grown
 from .verify import verify_database
 
 log = logging.getLogger("homeward.worker")
@@ -31,7 +31,13 @@ def checkpoint(context: TaskContext) -> int | None:
     verifications; returns the checkpoint's size, if one was made. Its next run is queued
     whatever happens here, so one failure does not stop the checkpoints."""
     try:
-        made = publish_checkpoint_if_grown()
+        try:
+            made = publish_checkpoint_if_grown()
+        except RefusedToSign as refusal:
+            # The key row or the log no longer match what this instance signed: signing stops
+            # and says why; the auditor's queued verifications still run and name the fault.
+            log.error("ledger checkpoint refused: %s", refusal)
+            made = None
         run_queued_verifications()
         return made.size if made is not None else None
     finally:

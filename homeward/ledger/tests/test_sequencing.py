@@ -122,7 +122,18 @@ def test_the_migration_keeps_every_existing_entry_where_it_was(world):
     """A log written before entries were pending: its numbers, salts, tree and checkpoints
     survive the migration, and appends carry on after it."""
     old = [
-        canonical_json({"action": "old", "data": {"i": i}, "object": {"id": str(i)}, "seq": i})
+        canonical_json(
+            {
+                "action": "old",
+                "actor": None,
+                "at": "2026-01-01T00:00:00+00:00",
+                "commitments": {},
+                "data": {"i": i},
+                "object": {"id": str(i), "type": "t"},
+                "party": None,
+                "seq": i,
+            }
+        )
         for i in range(5)
     ]
     call_command("migrate", "ledger", "0001", verbosity=0)
