@@ -15,7 +15,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from homeward.accounts.access import access_person, access_persons, record_access, request_user
+from homeward.accounts.access import (
+    access_person,
+    access_persons,
+    person_scope,
+    record_access,
+    request_user,
+)
 from homeward.accounts.models import AccessKind, Party, PartyKind
 from homeward.lib.errors import ValidationFailed
 from homeward.registry.models import Person
@@ -296,7 +302,7 @@ class PlanOut(Schema):
     finished_at: dt.datetime | None
 
     @staticmethod
-    def of(run: PlanRun) -> dict:
+    def of(run: PlanRun, user=None) -> dict:
         return {
             "uuid": run.uuid,
             "negotiation": run.negotiation.uuid,
@@ -305,7 +311,7 @@ class PlanOut(Schema):
             "percent": run.percent,
             "options": run.options,
             "error": run.error,
-            "result": run.result,
+            "result": plan_result_in_scope(user, run.result) if user else run.result,
             "created_by": run.created_by.username,
             "created_at": run.created_at,
             "finished_at": run.finished_at,
@@ -313,6 +319,30 @@ class PlanOut(Schema):
 
 
 # --- Helpers ------------------------------------------------------------------------------------
+
+
+def plan_result_in_scope(user, result: dict) -> dict:
+    """The plan's result with only the lines of persons the user may see. The pool is everyone a
+    party holds, so a line (its uuid, and its reasons, which carry the capture date) for anyone
+    else would tell an officer what their scope does not; the counts per side stay, and
+    `outside_scope` says how many lines were withheld."""
+    sides = result.get("sides")
+    if not sides:
+        return result
+    uuids = [ln["person"] for side in sides.values() for ln in side.get("lines", [])]
+    if person_scope(user) is None:
+        visible: set[str] = set()
+    else:
+        visible = {
+            str(u)
+            for u in access_persons(user).filter(uuid__in=uuids).values_list("uuid", flat=True)
+        }
+    out_sides = {}
+    for code, side in sides.items():
+        lines = side.get("lines", [])
+        kept = [ln for ln in lines if ln["person"] in visible]
+        out_sides[code] = {**side, "lines": kept, "outside_scope": len(lines) - len(kept)}
+    return {**result, "sides": out_sides}
 
 
 def _party(code: str | None, field: str, kind: str) -> Party | None:
@@ -673,10 +703,18 @@ def plan(request: HttpRequest, uuid: uuidlib.UUID, payload: PlanIn):
         all_for_all=payload.all_for_all,
         balance=payload.balance,
     )
-    return Status(202, PlanOut.of(run))
+    return Status(202, PlanOut.of(run, user))
 
 
 @router.get("/plans/{uuid}", response=PlanOut)
 def get_plan(request: HttpRequest, uuid: uuidlib.UUID):
     """A planner run: its status and progress, then its result or the reason it failed."""
-    return PlanOut.of(selectors.access_plan(request_user(request), uuid))
+    user = request_user(request)
+    run = selectors.access_plan(user, uuid)
+    out = PlanOut.of(run, user)
+    shown = sum(len(s.get("lines", [])) for s in out["result"].get("sides", {}).values())
+    if shown:
+        record_access(
+            user, kind=AccessKind.API, object_type="plan", object_uuid=run.uuid, count=shown
+        )
+    return out
