@@ -14,7 +14,7 @@ from homeward.accounts.models import AccessKind, Party, Role
 from homeward.lib.errors import NotFound, ValidationFailed
 
 from . import actions
-from .importing import queue_import
+from .importing import queue_import, refuse_oversize
 from .models import ImportJob, Source, StatusEvent
 from .selectors import PersonFilter, attach_current, filter_persons, timeline
 
@@ -418,11 +418,14 @@ def create_import(
 ):
     """Queues a person-list import (multipart: `file`, `party`, `source_kind`, `dry_run`).
     Poll GET /imports/{uuid}: all rows are imported, or none and `errors` lists every bad line."""
+    user = request_user(request)
+    require_role(user, Role.CASEWORKER, Role.BUREAU_OFFICER)
+    refuse_oversize(file.size or 0)  # before the file is read into memory
     target = _party(party, "party")
     if target is None:
         raise ValidationFailed("Name the party.", detail={"fields": {"party": "is required"}})
     job = queue_import(
-        actor=request_user(request),
+        actor=user,
         file_name=file.name or "upload",
         content=file.read(),
         source_kind=source_kind,

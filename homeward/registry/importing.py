@@ -18,9 +18,10 @@ from django.utils import timezone
 from homeward.accounts.access import require_role
 from homeward.accounts.models import Party, PartyKind, Role, User
 from homeward.ledger.actions import append
+from homeward.lib import personlist
 from homeward.lib.dates import PartialDate
 from homeward.lib.errors import Forbidden, ValidationFailed
-from homeward.lib.personlist import PersonListError, read_rows
+from homeward.lib.personlist import PersonListError, check_size, is_xlsx, read_rows
 from homeward.linkage.names import split_full_name
 
 from .actions import register_persons
@@ -75,28 +76,35 @@ def validate_file(
         if len(result.errors) < MAX_ERRORS:
             result.errors.append({"line": line, "field": fld, "message": message})
 
+    # Streamed: only the clean rows are kept, never the raw ones; the reader stops at the first
+    # limit passed (LIMITS, the same for the page, the API and the command).
+    rows = 0
+    # The total is not known until the end of a stream; for a CSV the count of line breaks (one
+    # fast scan) is close, minus the header; for an XLSX the bar waits for the end.
+    estimate = 0 if is_xlsx(content, file_name) else max(0, content.count(b"\n") - 1)
     try:
-        rows = list(read_rows(content, file_name))
+        for row in read_rows(content, file_name, personlist.LIMITS):
+            rows += 1
+            fields, errors = clean_person(_row_to_raw(row.values), today=today)
+            for fld, message in errors.items():
+                error(row.line, "id" if fld == "external_id" else fld, message)
+            ext = row.values.get("id", "")
+            if ext:
+                if ext in seen_ids:
+                    error(row.line, "id", f"'{ext[:40]}' appears already on line {seen_ids[ext]}")
+                else:
+                    seen_ids[ext] = row.line
+            if fields is not None and result.error_count == 0:
+                clean.append((row.line, fields))
+            if progress and rows % 1000 == 0:
+                progress(rows, max(rows, estimate))
     except PersonListError as exc:
         error(exc.line, "file", exc.message)
+        result.rows = rows
         return [], result
-    result.rows = len(rows)
-    for i, row in enumerate(rows):
-        fields, errors = clean_person(_row_to_raw(row.values), today=today)
-        for fld, message in errors.items():
-            error(row.line, "id" if fld == "external_id" else fld, message)
-        ext = row.values.get("id", "")
-        if ext:
-            if ext in seen_ids:
-                error(row.line, "id", f"'{ext[:40]}' appears already on line {seen_ids[ext]}")
-            else:
-                seen_ids[ext] = row.line
-        if fields is not None:
-            clean.append((row.line, fields))
-        if progress and i % 1000 == 0:
-            progress(i, len(rows))
+    result.rows = rows
     if progress:
-        progress(len(rows), len(rows))
+        progress(rows, rows)
     return clean, result
 
 
@@ -106,6 +114,18 @@ def _event_kind(source_kind: str) -> str:
         if source_kind == SourceKind.NOTIFICATION
         else StatusKind.REPORTED_CAPTURED
     )
+
+
+def refuse_oversize(size: int) -> None:
+    """The byte limit, as a ValidationFailed naming the file, before anything is stored."""
+    try:
+        check_size(size, personlist.LIMITS)
+    except PersonListError as exc:
+        raise ValidationFailed(
+            "The file is too large.",
+            code="too_large",
+            detail={"fields": {"file": exc.message}, "limit": exc.limit},
+        ) from None
 
 
 def check_import_rights(actor: User, party: Party, detaining_party: Party) -> None:
@@ -236,6 +256,7 @@ def queue_import(
         )
     if not content:
         raise ValidationFailed("The file is empty.", detail={"fields": {"file": "is empty"}})
+    refuse_oversize(len(content))
     job = ImportJob.objects.create(
         file_name=file_name[:255],
         content=content,
