@@ -14,35 +14,22 @@ import logging
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from homeward.accounts.models import ApiToken
+from homeward.lib.api_errors import ERRORS, WRITE_ERRORS, ErrorOut
 from homeward.lib.errors import DomainError, ValidationFailed
 from homeward.lib.text import find_bad_character
 
 log = logging.getLogger(__name__)
 
 
-class ErrorBody(Schema):
-    code: str
-    message: str
-    detail: dict
-
-
-class ErrorOut(Schema):
-    """Every error answer: {"error": {"code", "message", "detail"}}."""
-
-    error: ErrorBody
-
-
-# Spread into a route's `response={200: Out, **ERRORS}` so the schema names every error status
-# the route can answer (401 without a login, 403 for a role that may not, 404 for an unknown or
-# out-of-scope record, 409 for a conflict, 413 for a body over the limit, 422 for bad input).
-ERRORS: dict[int, type[Schema]] = {s: ErrorOut for s in (401, 403, 404, 409, 422)}
+# ErrorOut and the ERRORS dicts routes spread into their responses (re-exported here).
+__all__ = ["ERRORS", "WRITE_ERRORS", "ErrorOut", "api"]
 
 
 class GuardedParser(Parser):

@@ -23,6 +23,7 @@ from homeward.accounts.access import (
     request_user,
 )
 from homeward.accounts.models import AccessKind, Party, PartyKind
+from homeward.lib.api_errors import ERRORS, WRITE_ERRORS
 from homeward.lib.errors import ValidationFailed
 from homeward.registry.models import Person
 
@@ -427,7 +428,7 @@ def _version_detail(user, v: ListVersion) -> dict:
 # --- Negotiations -------------------------------------------------------------------------------
 
 
-@router.get("/negotiations", response=list[NegotiationOut])
+@router.get("/negotiations", response={200: list[NegotiationOut], **ERRORS})
 def list_negotiations(request: HttpRequest):
     """Negotiations you take part in: as one of the two parties' bureau officers, as the
     mediator, or as a caseworker of the intermediary. Each with its parties' latest versions."""
@@ -437,7 +438,7 @@ def list_negotiations(request: HttpRequest):
     ]
 
 
-@router.post("/negotiations", response={201: NegotiationOut})
+@router.post("/negotiations", response={201: NegotiationOut, **WRITE_ERRORS})
 def open_negotiation(request: HttpRequest, payload: NegotiationIn):
     """Opens a negotiation between two state parties, optionally through a mediator (mediators,
     caseworkers, and the parties' own bureau officers). Each party's list starts as an empty
@@ -452,13 +453,13 @@ def open_negotiation(request: HttpRequest, payload: NegotiationIn):
     return Status(201, NegotiationOut.of(negotiation))
 
 
-@router.get("/negotiations/{uuid}", response=NegotiationOut)
+@router.get("/negotiations/{uuid}", response={200: NegotiationOut, **ERRORS})
 def get_negotiation(request: HttpRequest, uuid: uuidlib.UUID):
     """One negotiation with each party's latest version."""
     return NegotiationOut.of(selectors.access_negotiation(request_user(request), uuid))
 
 
-@router.post("/negotiations/{uuid}/state", response=NegotiationOut)
+@router.post("/negotiations/{uuid}/state", response={200: NegotiationOut, **WRITE_ERRORS})
 def set_state(request: HttpRequest, uuid: uuidlib.UUID, payload: StateIn):
     """Pauses, resumes or concludes the negotiation; its history keeps who and why."""
     user = request_user(request)
@@ -471,14 +472,14 @@ def set_state(request: HttpRequest, uuid: uuidlib.UUID, payload: StateIn):
     return NegotiationOut.of(negotiation)
 
 
-@router.get("/negotiations/{uuid}/versions", response=list[VersionOut])
+@router.get("/negotiations/{uuid}/versions", response={200: list[VersionOut], **ERRORS})
 def list_versions(request: HttpRequest, uuid: uuidlib.UUID):
     """Every version of both parties' lists, newest first within each party."""
     negotiation = selectors.access_negotiation(request_user(request), uuid)
     return [VersionOut.of(v) for v in selectors.versions_of(negotiation)]
 
 
-@router.post("/negotiations/{uuid}/versions", response={201: VersionDetailOut})
+@router.post("/negotiations/{uuid}/versions", response={201: VersionDetailOut, **WRITE_ERRORS})
 def edit_list(request: HttpRequest, uuid: uuidlib.UUID, payload: EditIn):
     """Edits your party's list: a new draft version from `base`. Every addition and removal
     carries a reason code (and free text; required with `other`); a substitution names, in
@@ -517,14 +518,14 @@ def edit_list(request: HttpRequest, uuid: uuidlib.UUID, payload: EditIn):
 # --- Versions -----------------------------------------------------------------------------------
 
 
-@router.get("/versions/{uuid}", response=VersionDetailOut)
+@router.get("/versions/{uuid}", response={200: VersionDetailOut, **ERRORS})
 def get_version(request: HttpRequest, uuid: uuidlib.UUID):
     """One version with its entries (the read is recorded in the access log)."""
     user = request_user(request)
     return _version_detail(user, selectors.access_version(user, uuid))
 
 
-@router.post("/versions/{uuid}/propose", response=VersionOut)
+@router.post("/versions/{uuid}/propose", response={200: VersionOut, **WRITE_ERRORS})
 def propose(request: HttpRequest, uuid: uuidlib.UUID, payload: NoteIn):
     """Your party proposes its latest draft to the other side."""
     user = request_user(request)
@@ -534,7 +535,7 @@ def propose(request: HttpRequest, uuid: uuidlib.UUID, payload: NoteIn):
     return VersionOut.of(version)
 
 
-@router.post("/versions/{uuid}/counter", response=VersionOut)
+@router.post("/versions/{uuid}/counter", response={200: VersionOut, **WRITE_ERRORS})
 def counter(request: HttpRequest, uuid: uuidlib.UUID, payload: NoteIn):
     """The other party or the mediator counters a proposed version; `note` says what is wanted."""
     user = request_user(request)
@@ -544,7 +545,7 @@ def counter(request: HttpRequest, uuid: uuidlib.UUID, payload: NoteIn):
     return VersionOut.of(version)
 
 
-@router.post("/versions/{uuid}/approve", response=VersionOut)
+@router.post("/versions/{uuid}/approve", response={200: VersionOut, **WRITE_ERRORS})
 def approve(request: HttpRequest, uuid: uuidlib.UUID, payload: ApproveIn):
     """Your party approves a proposed version (signed with its key when it has one). With both
     parties' approvals the version is agreed and frozen."""
@@ -555,7 +556,7 @@ def approve(request: HttpRequest, uuid: uuidlib.UUID, payload: ApproveIn):
     return VersionOut.of(version)
 
 
-@router.get("/versions/{a}/diff/{b}", response=DiffOut)
+@router.get("/versions/{a}/diff/{b}", response={200: DiffOut, **ERRORS})
 def diff(request: HttpRequest, a: uuidlib.UUID, b: uuidlib.UUID):
     """Who is on version `b` and not on `a` (added) and the reverse (removed), each with the
     reason, free text, who changed it, when, in which version, and for a substitution whom."""
@@ -593,7 +594,7 @@ def diff(request: HttpRequest, a: uuidlib.UUID, b: uuidlib.UUID):
     }
 
 
-@router.get("/persons/{uuid}/list-history", response=ListHistoryOut)
+@router.get("/persons/{uuid}/list-history", response={200: ListHistoryOut, **ERRORS})
 def list_history(request: HttpRequest, uuid: uuidlib.UUID):
     """One person's path across every version of every negotiation you see: each addition and
     removal with its reason, who and when; whom they replaced; what happened at exchanges."""
@@ -613,7 +614,7 @@ def list_history(request: HttpRequest, uuid: uuidlib.UUID):
 # --- Exchanges ----------------------------------------------------------------------------------
 
 
-@router.get("/exchanges", response=list[ExchangeOut])
+@router.get("/exchanges", response={200: list[ExchangeOut], **ERRORS})
 def list_exchanges(request: HttpRequest):
     """Exchanges of the negotiations you see, newest first, with their counts once completed."""
     user = request_user(request)
@@ -621,7 +622,7 @@ def list_exchanges(request: HttpRequest):
     return [ExchangeOut.of(e) for e in exchanges]
 
 
-@router.post("/exchanges", response={201: ExchangeOut})
+@router.post("/exchanges", response={201: ExchangeOut, **WRITE_ERRORS})
 def create_exchange(request: HttpRequest, payload: ExchangeIn):
     """Records an exchange (date, place, transit country) carrying out a negotiation whose two
     lists are agreed (the negotiation's mediator or a caseworker)."""
@@ -636,7 +637,7 @@ def create_exchange(request: HttpRequest, payload: ExchangeIn):
     return Status(201, ExchangeOut.of(exchange))
 
 
-@router.get("/exchanges/{uuid}", response=ExchangeDetailOut)
+@router.get("/exchanges/{uuid}", response={200: ExchangeDetailOut, **ERRORS})
 def get_exchange(request: HttpRequest, uuid: uuidlib.UUID):
     """One exchange with its handover lines."""
     user = request_user(request)
@@ -654,7 +655,7 @@ def get_exchange(request: HttpRequest, uuid: uuidlib.UUID):
     return {**ExchangeOut.of(exchange), "handovers": [_handover(h) for h in lines]}
 
 
-@router.post("/exchanges/{uuid}/handovers", response={201: list[HandoverOut]})
+@router.post("/exchanges/{uuid}/handovers", response={201: list[HandoverOut], **WRITE_ERRORS})
 def record_handovers(request: HttpRequest, uuid: uuidlib.UUID, payload: HandoversIn):
     """Handover lines for listed persons, all or none: handed over, refused_verified (with who
     interviewed the person in private and when), absent, died, withheld (with the reason). Each
@@ -675,7 +676,7 @@ def record_handovers(request: HttpRequest, uuid: uuidlib.UUID, payload: Handover
     return Status(201, [_handover(h) for h in lines])
 
 
-@router.post("/exchanges/{uuid}/complete", response=ExchangeOut)
+@router.post("/exchanges/{uuid}/complete", response={200: ExchangeOut, **WRITE_ERRORS})
 def complete_exchange(request: HttpRequest, uuid: uuidlib.UUID):
     """Completes the exchange once every listed person has a handover line; its counts by party
     and outcome are checked against the agreed lists and published in the ledger."""
@@ -687,7 +688,7 @@ def complete_exchange(request: HttpRequest, uuid: uuidlib.UUID):
 # --- Planner ------------------------------------------------------------------------------------
 
 
-@router.post("/negotiations/{uuid}/plan", response={202: PlanOut})
+@router.post("/negotiations/{uuid}/plan", response={202: PlanOut, **WRITE_ERRORS})
 def plan(request: HttpRequest, uuid: uuidlib.UUID, payload: PlanIn):
     """Queues a planner run (the parties, the mediator or a caseworker): the background worker
     proposes both sides' lists from the persons each side holds, each person with why in or why
@@ -706,7 +707,7 @@ def plan(request: HttpRequest, uuid: uuidlib.UUID, payload: PlanIn):
     return Status(202, PlanOut.of(run, user))
 
 
-@router.get("/plans/{uuid}", response=PlanOut)
+@router.get("/plans/{uuid}", response={200: PlanOut, **ERRORS})
 def get_plan(request: HttpRequest, uuid: uuidlib.UUID):
     """A planner run: its status and progress, then its result or the reason it failed."""
     user = request_user(request)
