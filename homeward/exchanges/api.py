@@ -284,7 +284,7 @@ class HandoversIn(Schema):
 
 
 class PlanIn(Schema):
-    size: int | None = Field(None, ge=1, description="N for an N-for-N exchange")
+    size: int | None = Field(None, ge=1, le=1_000_000, description="N for an N-for-N exchange")
     all_for_all: bool = False
     balance: list[str] = Field([], description="Attributes to balance: category, rank")
 

@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema
 
 from homeward.accounts.access import access_person, request_user, require_role
 from homeward.accounts.models import AccessKind, Role
-from homeward.lib.api_errors import ERRORS, PUBLIC_ERRORS
+from homeward.lib.api_errors import ERRORS, MAX_INT, PUBLIC_ERRORS
 from homeward.lib.errors import NotFound, ValidationFailed
 
 from . import store
@@ -78,7 +78,9 @@ def _checkpointed_size(size: int | None) -> int:
 
 @router.get("/proofs/inclusion", response={200: InclusionOut, **ERRORS})
 def inclusion_proof(
-    request: HttpRequest, seq: int = Query(..., ge=0), size: int | None = Query(None, ge=1)
+    request: HttpRequest,
+    seq: int = Query(..., ge=0, le=MAX_INT),
+    size: int | None = Query(None, ge=1, le=MAX_INT),
 ):
     """Inclusion proof of entry `seq` in the tree of `size` (a checkpointed size; default: the latest)."""
     require_role(request_user(request), *Role.values)
@@ -104,7 +106,9 @@ class ConsistencyOut(Schema):
 
 @router.get("/proofs/consistency", response={200: ConsistencyOut, **ERRORS})
 def consistency_proof(
-    request: HttpRequest, first: int = Query(..., ge=1), second: int = Query(..., ge=1)
+    request: HttpRequest,
+    first: int = Query(..., ge=1, le=MAX_INT),
+    second: int = Query(..., ge=1, le=MAX_INT),
 ):
     """Consistency proof that the tree of size `first` is a prefix of the tree of size `second`
     (both checkpointed sizes)."""

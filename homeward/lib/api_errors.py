@@ -31,3 +31,8 @@ ERRORS = errors(401, 403, 404, 422)
 WRITE_ERRORS = errors(401, 403, 404, 409, 413, 422)
 # Routes open to anyone still refuse bad input.
 PUBLIC_ERRORS = errors(404, 422)
+
+
+# Integers from a request never reach the database above this: offsets, sequence numbers and
+# sizes past it (a bigint holds 2**63 - 1) answer 422 instead of an overflow inside the query.
+MAX_INT = 2**53

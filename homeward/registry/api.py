@@ -11,7 +11,7 @@ from pydantic import Field
 
 from homeward.accounts.access import access_person, access_persons, request_user, require_role
 from homeward.accounts.models import AccessKind, Party, Role
-from homeward.lib.api_errors import ERRORS, WRITE_ERRORS
+from homeward.lib.api_errors import ERRORS, MAX_INT, WRITE_ERRORS
 from homeward.lib.errors import NotFound, ValidationFailed
 
 from . import actions
@@ -135,7 +135,7 @@ def list_persons(
     captured_to: str = "",
     sort: str = "name",
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     """Persons within your scope. `q` matches any spelling of any name part, in any script
     (each word is matched as a prefix). Dates: YYYY, YYYY-MM or YYYY-MM-DD. `sort`: name, -name,
@@ -345,7 +345,9 @@ def _sources_for(user):
 
 @router.get("/sources", response={200: list[SourceOut], **ERRORS})
 def list_sources(
-    request: HttpRequest, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)
+    request: HttpRequest,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     """Sources you may see (a party's officers see their party's sources)."""
     return [SourceOut.of(s) for s in _sources_for(request_user(request))[offset : offset + limit]]
