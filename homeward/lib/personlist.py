@@ -348,7 +348,8 @@ def _xlsx_cells(content: bytes, limits: Limits) -> Iterator[tuple[int, list[str]
     against the limits as each row is read."""
     import zipfile
 
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
     from openpyxl.worksheet._reader import WorkSheetParser
 
     try:
@@ -364,18 +365,27 @@ def _xlsx_cells(content: bytes, limits: Limits) -> Iterator[tuple[int, list[str]
             limit="xlsx_unpacked_bytes",
         )
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        # openpyxl's read-only sheet pads every row to the declared dimension; its own parser
-        # (a private class, stable through openpyxl 3.1) yields only the cells present.
-        source = book._archive.open(sheet._worksheet_path)  # type: ignore[union-attr]
+        # openpyxl's load_workbook(read_only=True) would scan the whole sheet once just to find
+        # its dimension, then pad every row to it; its reader's own steps and its sheet parser
+        # (private names, stable through openpyxl 3.1) read only the cells present, once.
+        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)  # dates are told apart by their style
+        target = next(
+            rel.target
+            for _, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        )
+        source = reader.archive.open(target)
         parser = WorkSheetParser(
             source,
-            sheet._shared_strings,  # type: ignore[union-attr]
+            reader.shared_strings,
             data_only=True,
-            epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
+            epoch=reader.wb.epoch,
+            date_formats=reader.wb._date_formats,
+            timedelta_formats=reader.wb._timedelta_formats,
         )
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise PersonListError(f"not a readable XLSX workbook ({exc.__class__.__name__})") from None
@@ -416,7 +426,7 @@ def _xlsx_cells(content: bytes, limits: Limits) -> Iterator[tuple[int, list[str]
         raise PersonListError(f"not a readable XLSX sheet ({exc.__class__.__name__})") from None
     finally:
         source.close()
-        book.close()
+        reader.archive.close()
 
 
 def _xlsx_text(value: object) -> str:

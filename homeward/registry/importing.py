@@ -79,10 +79,14 @@ def validate_file(
     # Streamed: only the clean rows are kept, never the raw ones; the reader stops at the first
     # limit passed (LIMITS, the same for the page, the API and the command).
     rows = 0
-    # The total is not known until the end of a stream; for a CSV the count of line breaks (one
-    # fast scan) is close, minus the header; for an XLSX the bar waits for the end.
-    estimate = 0 if is_xlsx(content, file_name) else max(0, content.count(b"\n") - 1)
+    estimate = 0
     try:
+        if not is_xlsx(content, file_name):
+            # A first pass reads the CSV without validating anything (the csv module's C
+            # parser: about a second for 50 MB) so that a file past a limit, or unreadable, is
+            # refused before the work, and the progress bar knows the total. An XLSX is checked
+            # as it streams (reading it twice would double the cost of the slow part).
+            estimate = sum(1 for _ in read_rows(content, file_name, personlist.LIMITS))
         for row in read_rows(content, file_name, personlist.LIMITS):
             rows += 1
             fields, errors = clean_person(_row_to_raw(row.values), today=today)
