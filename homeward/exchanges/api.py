@@ -23,12 +23,21 @@ from homeward.accounts.access import (
     request_user,
 )
 from homeward.accounts.models import AccessKind, Party, PartyKind
-from homeward.lib.api_errors import ERRORS, WRITE_ERRORS
+from homeward.lib.api_errors import ERRORS, WRITE_ERRORS, enum
 from homeward.lib.errors import ValidationFailed
 from homeward.registry.models import Person
 
 from . import actions, selectors
-from .models import Exchange, ListVersion, Negotiation, PlanRun
+from .models import (
+    Exchange,
+    ListVersion,
+    Negotiation,
+    NegotiationState,
+    Outcome,
+    PlanRun,
+    Reason,
+    Side,
+)
 
 router = Router(tags=["exchanges"])
 
@@ -125,7 +134,9 @@ class NegotiationIn(Schema):
 
 
 class StateIn(Schema):
-    state: str = Field(description="open, paused or concluded")
+    state: str = Field(
+        description="open, paused or concluded", json_schema_extra=enum(NegotiationState.values)
+    )
     note: str = Field("", max_length=2000)
 
 
@@ -142,14 +153,21 @@ class VersionDetailOut(VersionOut):
 
 class AddIn(Schema):
     person: uuidlib.UUID
-    side: str = Field(description="ask (held by the other party) or offer (held by yours)")
-    reason: str = Field(description="A reason code, see docs/exchanges.md")
+    side: str = Field(
+        description="ask (held by the other party) or offer (held by yours)",
+        json_schema_extra=enum(Side.values),
+    )
+    reason: str = Field(
+        description="A reason code, see docs/exchanges.md", json_schema_extra=enum(Reason.values)
+    )
     text: str = Field("", max_length=2000)
 
 
 class RemoveIn(Schema):
     person: uuidlib.UUID
-    reason: str = Field("", description="A reason code; required")
+    reason: str = Field(
+        "", description="A reason code; required", json_schema_extra=enum(Reason.values, blank=True)
+    )
     text: str = Field("", max_length=2000)
     substituted_by: uuidlib.UUID | None = Field(
         None, description="With reason substituted_by: the person added in this edit"
@@ -271,7 +289,10 @@ class ExchangeIn(Schema):
 
 class HandoverIn(Schema):
     person: uuidlib.UUID
-    outcome: str = Field(description="handed_over, refused_verified, absent, died or withheld")
+    outcome: str = Field(
+        description="handed_over, refused_verified, absent, died or withheld",
+        json_schema_extra=enum(Outcome.values),
+    )
     reason: str = Field("", max_length=2000, description="Required when absent or withheld")
     interviewed_by: str = Field(
         "", max_length=200, description="Who verified a refusal in a private interview"

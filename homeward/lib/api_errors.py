@@ -36,3 +36,9 @@ PUBLIC_ERRORS = errors(404, 422)
 # Integers from a request never reach the database above this: offsets, sequence numbers and
 # sizes past it (a bigint holds 2**63 - 1) answer 422 instead of an overflow inside the query.
 MAX_INT = 2**53
+
+
+def enum(values, *, blank: bool = False) -> dict:
+    """`json_schema_extra` documenting a code field's values as an enum in the schema, while the
+    action keeps the refusal (422 naming the field, in its own words)."""
+    return {"enum": ([""] if blank else []) + [str(v) for v in values]}

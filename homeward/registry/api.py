@@ -11,12 +11,12 @@ from pydantic import Field
 
 from homeward.accounts.access import access_person, access_persons, request_user, require_role
 from homeward.accounts.models import AccessKind, Party, Role
-from homeward.lib.api_errors import ERRORS, MAX_INT, WRITE_ERRORS
+from homeward.lib.api_errors import ERRORS, MAX_INT, WRITE_ERRORS, enum
 from homeward.lib.errors import NotFound, ValidationFailed
 
 from . import actions
 from .importing import queue_import, refuse_oversize
-from .models import ImportJob, Source, StatusEvent
+from .models import ImportJob, Source, SourceKind, StatusEvent, StatusKind
 from .selectors import PersonFilter, attach_current, filter_persons, timeline
 
 router = Router(tags=["register"])
@@ -255,7 +255,7 @@ def notify_capture(request: HttpRequest, payload: NotificationIn):
 
 
 class EventIn(Schema):
-    kind: str
+    kind: str = Field(json_schema_extra=enum(StatusKind.values))
     date: str
     source: uuidlib.UUID
     party: str | None = None
@@ -326,12 +326,12 @@ class SourceOut(Schema):
 
 
 class SourceIn(Schema):
-    kind: str
+    kind: str = Field(json_schema_extra=enum(SourceKind.values))
     title: str
     party: str | None = None
     date: str | None = None
-    reliability: str = "F"
-    credibility: str = "6"
+    reliability: str = Field("F", json_schema_extra=enum("ABCDEF"))
+    credibility: str = Field("6", json_schema_extra=enum("123456"))
     note: str = ""
 
 
