@@ -34,7 +34,21 @@ CHECKS = [
 
 
 @pytest.fixture
-def fuzz_world(world):
+def in_process():
+    """The WSGI app closes the database connection at the end of each request (which would end
+    the test's transaction on PostgreSQL); Django's test client turns that off the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(world, in_process):
     """A small synthetic register so that list endpoints answer with data: persons held by each
     side, a source of each party."""
     for i in range(3):
