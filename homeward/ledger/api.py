@@ -12,7 +12,7 @@ import json
 
 from django.db.models import F
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from homeward.accounts.access import access_person, request_user, require_role
 from homeward.accounts.models import AccessKind, Role
@@ -133,7 +133,11 @@ class EntryOut(Schema):
 
 
 @router.get("/objects/{object_type}/{object_id}/entries", response={200: list[EntryOut], **ERRORS})
-def object_entries(request: HttpRequest, object_type: str, object_id: str):
+def object_entries(
+    request: HttpRequest,
+    object_type: str = Path(..., max_length=40, pattern=r"^[a-z_]+$"),
+    object_id: str = Path(..., max_length=64, pattern=r"^[0-9A-Za-z_.:-]+$"),
+):
     """The entries about one object, in log order. For a person, only users who may see that
     person (the read is recorded). Entries carry commitments, never personal data in clear.
     An entry committed in the last seconds may still be pending: `seq` null, its event without

@@ -84,3 +84,16 @@ def test_pages_answer_404_to_a_bad_uuid_in_a_form(client, world, bad):
     client.force_login(world.ru_officer)  # any viewer can send the form
     r = client.post(person.get_absolute_url(), {"form": "unmerge", "merge": bad, "reason": "x"})
     assert r.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("who", ["caseworker", "auditor", "ua_officer"])
+@pytest.mark.parametrize(
+    "path", ["person/not-a-uuid", "person/%00", "x%00/y%00", "person/" + "9" * 5000]
+)
+def test_hostile_path_fields_get_a_4xx(client, world, who, path):
+    client.force_login(getattr(world, who))
+    r = client.get(f"/api/v1/ledger/objects/{path}/entries")
+    if "%00" in path or len(path) > 100:
+        assert r.status_code == 422, (r.status_code, r.content[:300])
+    # An auditor may ask for the entries of any id: an unknown one simply has none.
+    assert r.status_code < 500 and (r.status_code == 200 or set(r.json()) == {"error"})
