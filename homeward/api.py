@@ -8,15 +8,55 @@ Each app contributes a router in its own api.py.
 
 from __future__ import annotations
 
+import json
+import logging
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from homeward.accounts.models import ApiToken
-from homeward.lib.errors import DomainError
+from homeward.lib.api_errors import ERRORS, WRITE_ERRORS, ErrorOut
+from homeward.lib.errors import DomainError, ValidationFailed
+from homeward.lib.text import find_bad_character
+
+log = logging.getLogger(__name__)
+
+
+# ErrorOut and the ERRORS dicts routes spread into their responses (re-exported here).
+__all__ = ["ERRORS", "WRITE_ERRORS", "ErrorOut", "api"]
+
+
+class GuardedParser(Parser):
+    """Refuses, naming the field, any text in a JSON body, query or form that carries a control
+    character, a lone surrogate or a non-character (a NUL breaks PostgreSQL; the others break
+    exports): one check for every endpoint, before any lookup runs."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValidationFailed(
+                "The body is not valid JSON.", detail={"fields": {"body": str(exc)[:200]}}
+            ) from None
+        _refuse_bad_text(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        _refuse_bad_text(result)
+        return result
+
+
+def _refuse_bad_text(data) -> None:
+    if found := find_bad_character(data):
+        field, reason = found
+        raise ValidationFailed("Some fields are not valid.", detail={"fields": {field: reason}})
 
 
 class TokenAuth(HttpBearer):
@@ -48,6 +88,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
     description=__doc__,
+    parser=GuardedParser(),
 )
 
 
@@ -87,7 +128,41 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    # ninja wraps whatever the body parser raises in "400 Cannot parse request body"; the
+    # parser's own refusal (naming the field) is the answer to give.
+    if isinstance(exc.__cause__, DomainError):
+        return _domain_error(request, exc.__cause__)
     return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return _error(
+        request,
+        413,
+        "too_large",
+        "The request body is larger than this server accepts.",
+        {"limit_bytes": _body_limit()},
+    )
+
+
+def _body_limit() -> int | None:
+    from django.conf import settings
+
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc):
+    return _error(request, 400, "bad_request", "The request is malformed.")
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc):
+    # Whatever escaped the handlers above is a defect: logged with its traceback for the
+    # operator, answered in the one error shape (never HTML, never the traceback).
+    log.exception("API error on %s %s", request.method, request.path)
+    return _error(request, 500, "server_error", "Something went wrong on our side.")
 
 
 def _register_routers() -> None:

@@ -183,8 +183,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# A JSON body or the form fields of a request (files excluded) may not be larger than this; the
+# API answers 413. Uploaded files are bounded by the person-list byte limit (homeward.lib.uploads,
+# docs/register.md "Limits on input"), before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "homeward.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 NINJA_PAGINATION_MAX_LIMIT = 500
 

@@ -15,13 +15,29 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from homeward.accounts.access import access_person, access_persons, record_access, request_user
+from homeward.accounts.access import (
+    access_person,
+    access_persons,
+    person_scope,
+    record_access,
+    request_user,
+)
 from homeward.accounts.models import AccessKind, Party, PartyKind
+from homeward.lib.api_errors import ERRORS, WRITE_ERRORS, enum
 from homeward.lib.errors import ValidationFailed
 from homeward.registry.models import Person
 
 from . import actions, selectors
-from .models import Exchange, ListVersion, Negotiation, PlanRun
+from .models import (
+    Exchange,
+    ListVersion,
+    Negotiation,
+    NegotiationState,
+    Outcome,
+    PlanRun,
+    Reason,
+    Side,
+)
 
 router = Router(tags=["exchanges"])
 
@@ -118,7 +134,9 @@ class NegotiationIn(Schema):
 
 
 class StateIn(Schema):
-    state: str = Field(description="open, paused or concluded")
+    state: str = Field(
+        description="open, paused or concluded", json_schema_extra=enum(NegotiationState.values)
+    )
     note: str = Field("", max_length=2000)
 
 
@@ -135,14 +153,21 @@ class VersionDetailOut(VersionOut):
 
 class AddIn(Schema):
     person: uuidlib.UUID
-    side: str = Field(description="ask (held by the other party) or offer (held by yours)")
-    reason: str = Field(description="A reason code, see docs/exchanges.md")
+    side: str = Field(
+        description="ask (held by the other party) or offer (held by yours)",
+        json_schema_extra=enum(Side.values),
+    )
+    reason: str = Field(
+        description="A reason code, see docs/exchanges.md", json_schema_extra=enum(Reason.values)
+    )
     text: str = Field("", max_length=2000)
 
 
 class RemoveIn(Schema):
     person: uuidlib.UUID
-    reason: str = Field("", description="A reason code; required")
+    reason: str = Field(
+        "", description="A reason code; required", json_schema_extra=enum(Reason.values, blank=True)
+    )
     text: str = Field("", max_length=2000)
     substituted_by: uuidlib.UUID | None = Field(
         None, description="With reason substituted_by: the person added in this edit"
@@ -264,7 +289,10 @@ class ExchangeIn(Schema):
 
 class HandoverIn(Schema):
     person: uuidlib.UUID
-    outcome: str = Field(description="handed_over, refused_verified, absent, died or withheld")
+    outcome: str = Field(
+        description="handed_over, refused_verified, absent, died or withheld",
+        json_schema_extra=enum(Outcome.values),
+    )
     reason: str = Field("", max_length=2000, description="Required when absent or withheld")
     interviewed_by: str = Field(
         "", max_length=200, description="Who verified a refusal in a private interview"
@@ -277,7 +305,7 @@ class HandoversIn(Schema):
 
 
 class PlanIn(Schema):
-    size: int | None = Field(None, ge=1, description="N for an N-for-N exchange")
+    size: int | None = Field(None, ge=1, le=1_000_000, description="N for an N-for-N exchange")
     all_for_all: bool = False
     balance: list[str] = Field([], description="Attributes to balance: category, rank")
 
@@ -296,7 +324,7 @@ class PlanOut(Schema):
     finished_at: dt.datetime | None
 
     @staticmethod
-    def of(run: PlanRun) -> dict:
+    def of(run: PlanRun, user=None) -> dict:
         return {
             "uuid": run.uuid,
             "negotiation": run.negotiation.uuid,
@@ -305,7 +333,7 @@ class PlanOut(Schema):
             "percent": run.percent,
             "options": run.options,
             "error": run.error,
-            "result": run.result,
+            "result": plan_result_in_scope(user, run.result) if user else run.result,
             "created_by": run.created_by.username,
             "created_at": run.created_at,
             "finished_at": run.finished_at,
@@ -313,6 +341,30 @@ class PlanOut(Schema):
 
 
 # --- Helpers ------------------------------------------------------------------------------------
+
+
+def plan_result_in_scope(user, result: dict) -> dict:
+    """The plan's result with only the lines of persons the user may see. The pool is everyone a
+    party holds, so a line (its uuid, and its reasons, which carry the capture date) for anyone
+    else would tell an officer what their scope does not; the counts per side stay, and
+    `outside_scope` says how many lines were withheld."""
+    sides = result.get("sides")
+    if not sides:
+        return result
+    uuids = [ln["person"] for side in sides.values() for ln in side.get("lines", [])]
+    if person_scope(user) is None:
+        visible: set[str] = set()
+    else:
+        visible = {
+            str(u)
+            for u in access_persons(user).filter(uuid__in=uuids).values_list("uuid", flat=True)
+        }
+    out_sides = {}
+    for code, side in sides.items():
+        lines = side.get("lines", [])
+        kept = [ln for ln in lines if ln["person"] in visible]
+        out_sides[code] = {**side, "lines": kept, "outside_scope": len(lines) - len(kept)}
+    return {**result, "sides": out_sides}
 
 
 def _party(code: str | None, field: str, kind: str) -> Party | None:
@@ -397,7 +449,7 @@ def _version_detail(user, v: ListVersion) -> dict:
 # --- Negotiations -------------------------------------------------------------------------------
 
 
-@router.get("/negotiations", response=list[NegotiationOut])
+@router.get("/negotiations", response={200: list[NegotiationOut], **ERRORS})
 def list_negotiations(request: HttpRequest):
     """Negotiations you take part in: as one of the two parties' bureau officers, as the
     mediator, or as a caseworker of the intermediary. Each with its parties' latest versions."""
@@ -407,7 +459,7 @@ def list_negotiations(request: HttpRequest):
     ]
 
 
-@router.post("/negotiations", response={201: NegotiationOut})
+@router.post("/negotiations", response={201: NegotiationOut, **WRITE_ERRORS})
 def open_negotiation(request: HttpRequest, payload: NegotiationIn):
     """Opens a negotiation between two state parties, optionally through a mediator (mediators,
     caseworkers, and the parties' own bureau officers). Each party's list starts as an empty
@@ -422,13 +474,13 @@ def open_negotiation(request: HttpRequest, payload: NegotiationIn):
     return Status(201, NegotiationOut.of(negotiation))
 
 
-@router.get("/negotiations/{uuid}", response=NegotiationOut)
+@router.get("/negotiations/{uuid}", response={200: NegotiationOut, **ERRORS})
 def get_negotiation(request: HttpRequest, uuid: uuidlib.UUID):
     """One negotiation with each party's latest version."""
     return NegotiationOut.of(selectors.access_negotiation(request_user(request), uuid))
 
 
-@router.post("/negotiations/{uuid}/state", response=NegotiationOut)
+@router.post("/negotiations/{uuid}/state", response={200: NegotiationOut, **WRITE_ERRORS})
 def set_state(request: HttpRequest, uuid: uuidlib.UUID, payload: StateIn):
     """Pauses, resumes or concludes the negotiation; its history keeps who and why."""
     user = request_user(request)
@@ -441,14 +493,14 @@ def set_state(request: HttpRequest, uuid: uuidlib.UUID, payload: StateIn):
     return NegotiationOut.of(negotiation)
 
 
-@router.get("/negotiations/{uuid}/versions", response=list[VersionOut])
+@router.get("/negotiations/{uuid}/versions", response={200: list[VersionOut], **ERRORS})
 def list_versions(request: HttpRequest, uuid: uuidlib.UUID):
     """Every version of both parties' lists, newest first within each party."""
     negotiation = selectors.access_negotiation(request_user(request), uuid)
     return [VersionOut.of(v) for v in selectors.versions_of(negotiation)]
 
 
-@router.post("/negotiations/{uuid}/versions", response={201: VersionDetailOut})
+@router.post("/negotiations/{uuid}/versions", response={201: VersionDetailOut, **WRITE_ERRORS})
 def edit_list(request: HttpRequest, uuid: uuidlib.UUID, payload: EditIn):
     """Edits your party's list: a new draft version from `base`. Every addition and removal
     carries a reason code (and free text; required with `other`); a substitution names, in
@@ -487,14 +539,14 @@ def edit_list(request: HttpRequest, uuid: uuidlib.UUID, payload: EditIn):
 # --- Versions -----------------------------------------------------------------------------------
 
 
-@router.get("/versions/{uuid}", response=VersionDetailOut)
+@router.get("/versions/{uuid}", response={200: VersionDetailOut, **ERRORS})
 def get_version(request: HttpRequest, uuid: uuidlib.UUID):
     """One version with its entries (the read is recorded in the access log)."""
     user = request_user(request)
     return _version_detail(user, selectors.access_version(user, uuid))
 
 
-@router.post("/versions/{uuid}/propose", response=VersionOut)
+@router.post("/versions/{uuid}/propose", response={200: VersionOut, **WRITE_ERRORS})
 def propose(request: HttpRequest, uuid: uuidlib.UUID, payload: NoteIn):
     """Your party proposes its latest draft to the other side."""
     user = request_user(request)
@@ -504,7 +556,7 @@ def propose(request: HttpRequest, uuid: uuidlib.UUID, payload: NoteIn):
     return VersionOut.of(version)
 
 
-@router.post("/versions/{uuid}/counter", response=VersionOut)
+@router.post("/versions/{uuid}/counter", response={200: VersionOut, **WRITE_ERRORS})
 def counter(request: HttpRequest, uuid: uuidlib.UUID, payload: NoteIn):
     """The other party or the mediator counters a proposed version; `note` says what is wanted."""
     user = request_user(request)
@@ -514,7 +566,7 @@ def counter(request: HttpRequest, uuid: uuidlib.UUID, payload: NoteIn):
     return VersionOut.of(version)
 
 
-@router.post("/versions/{uuid}/approve", response=VersionOut)
+@router.post("/versions/{uuid}/approve", response={200: VersionOut, **WRITE_ERRORS})
 def approve(request: HttpRequest, uuid: uuidlib.UUID, payload: ApproveIn):
     """Your party approves a proposed version (signed with its key when it has one). With both
     parties' approvals the version is agreed and frozen."""
@@ -525,7 +577,7 @@ def approve(request: HttpRequest, uuid: uuidlib.UUID, payload: ApproveIn):
     return VersionOut.of(version)
 
 
-@router.get("/versions/{a}/diff/{b}", response=DiffOut)
+@router.get("/versions/{a}/diff/{b}", response={200: DiffOut, **ERRORS})
 def diff(request: HttpRequest, a: uuidlib.UUID, b: uuidlib.UUID):
     """Who is on version `b` and not on `a` (added) and the reverse (removed), each with the
     reason, free text, who changed it, when, in which version, and for a substitution whom."""
@@ -563,7 +615,7 @@ def diff(request: HttpRequest, a: uuidlib.UUID, b: uuidlib.UUID):
     }
 
 
-@router.get("/persons/{uuid}/list-history", response=ListHistoryOut)
+@router.get("/persons/{uuid}/list-history", response={200: ListHistoryOut, **ERRORS})
 def list_history(request: HttpRequest, uuid: uuidlib.UUID):
     """One person's path across every version of every negotiation you see: each addition and
     removal with its reason, who and when; whom they replaced; what happened at exchanges."""
@@ -583,7 +635,7 @@ def list_history(request: HttpRequest, uuid: uuidlib.UUID):
 # --- Exchanges ----------------------------------------------------------------------------------
 
 
-@router.get("/exchanges", response=list[ExchangeOut])
+@router.get("/exchanges", response={200: list[ExchangeOut], **ERRORS})
 def list_exchanges(request: HttpRequest):
     """Exchanges of the negotiations you see, newest first, with their counts once completed."""
     user = request_user(request)
@@ -591,7 +643,7 @@ def list_exchanges(request: HttpRequest):
     return [ExchangeOut.of(e) for e in exchanges]
 
 
-@router.post("/exchanges", response={201: ExchangeOut})
+@router.post("/exchanges", response={201: ExchangeOut, **WRITE_ERRORS})
 def create_exchange(request: HttpRequest, payload: ExchangeIn):
     """Records an exchange (date, place, transit country) carrying out a negotiation whose two
     lists are agreed (the negotiation's mediator or a caseworker)."""
@@ -606,7 +658,7 @@ def create_exchange(request: HttpRequest, payload: ExchangeIn):
     return Status(201, ExchangeOut.of(exchange))
 
 
-@router.get("/exchanges/{uuid}", response=ExchangeDetailOut)
+@router.get("/exchanges/{uuid}", response={200: ExchangeDetailOut, **ERRORS})
 def get_exchange(request: HttpRequest, uuid: uuidlib.UUID):
     """One exchange with its handover lines."""
     user = request_user(request)
@@ -624,7 +676,7 @@ def get_exchange(request: HttpRequest, uuid: uuidlib.UUID):
     return {**ExchangeOut.of(exchange), "handovers": [_handover(h) for h in lines]}
 
 
-@router.post("/exchanges/{uuid}/handovers", response={201: list[HandoverOut]})
+@router.post("/exchanges/{uuid}/handovers", response={201: list[HandoverOut], **WRITE_ERRORS})
 def record_handovers(request: HttpRequest, uuid: uuidlib.UUID, payload: HandoversIn):
     """Handover lines for listed persons, all or none: handed over, refused_verified (with who
     interviewed the person in private and when), absent, died, withheld (with the reason). Each
@@ -645,7 +697,7 @@ def record_handovers(request: HttpRequest, uuid: uuidlib.UUID, payload: Handover
     return Status(201, [_handover(h) for h in lines])
 
 
-@router.post("/exchanges/{uuid}/complete", response=ExchangeOut)
+@router.post("/exchanges/{uuid}/complete", response={200: ExchangeOut, **WRITE_ERRORS})
 def complete_exchange(request: HttpRequest, uuid: uuidlib.UUID):
     """Completes the exchange once every listed person has a handover line; its counts by party
     and outcome are checked against the agreed lists and published in the ledger."""
@@ -657,7 +709,7 @@ def complete_exchange(request: HttpRequest, uuid: uuidlib.UUID):
 # --- Planner ------------------------------------------------------------------------------------
 
 
-@router.post("/negotiations/{uuid}/plan", response={202: PlanOut})
+@router.post("/negotiations/{uuid}/plan", response={202: PlanOut, **WRITE_ERRORS})
 def plan(request: HttpRequest, uuid: uuidlib.UUID, payload: PlanIn):
     """Queues a planner run (the parties, the mediator or a caseworker): the background worker
     proposes both sides' lists from the persons each side holds, each person with why in or why
@@ -673,10 +725,18 @@ def plan(request: HttpRequest, uuid: uuidlib.UUID, payload: PlanIn):
         all_for_all=payload.all_for_all,
         balance=payload.balance,
     )
-    return Status(202, PlanOut.of(run))
+    return Status(202, PlanOut.of(run, user))
 
 
-@router.get("/plans/{uuid}", response=PlanOut)
+@router.get("/plans/{uuid}", response={200: PlanOut, **ERRORS})
 def get_plan(request: HttpRequest, uuid: uuidlib.UUID):
     """A planner run: its status and progress, then its result or the reason it failed."""
-    return PlanOut.of(selectors.access_plan(request_user(request), uuid))
+    user = request_user(request)
+    run = selectors.access_plan(user, uuid)
+    out = PlanOut.of(run, user)
+    shown = sum(len(s.get("lines", [])) for s in out["result"].get("sides", {}).values())
+    if shown:
+        record_access(
+            user, kind=AccessKind.API, object_type="plan", object_uuid=run.uuid, count=shown
+        )
+    return out

@@ -181,7 +181,6 @@ def register_party_key(*, actor, party, public_key_b64: str) -> PartyKey:
 def revoke_party_key(*, actor, key: PartyKey) -> PartyKey:
     """Ends a party key: signatures after the `party.key_revoked` entry no longer verify with it;
     those before it still do. The admin, or that party's own bureau officer."""
-    from homeward.accounts.models import Role
 
     party = key.party
     if actor.role not in (Role.ADMIN, Role.BUREAU_OFFICER) or (

@@ -12,10 +12,11 @@ import json
 
 from django.db.models import F
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from homeward.accounts.access import access_person, request_user, require_role
 from homeward.accounts.models import AccessKind, Role
+from homeward.lib.api_errors import ERRORS, MAX_INT, PUBLIC_ERRORS
 from homeward.lib.errors import NotFound, ValidationFailed
 
 from . import store
@@ -44,7 +45,7 @@ def _checkpoint_out(cp: Checkpoint) -> dict:
     }
 
 
-@router.get("/checkpoint", response=CheckpointOut, auth=None)
+@router.get("/checkpoint", response={200: CheckpointOut, **PUBLIC_ERRORS}, auth=None)
 def latest_checkpoint(request: HttpRequest):
     """The latest signed tree head (C2SP checkpoint) and the instance's verifier key. Public:
     it reveals only the log's size and root hash."""
@@ -75,9 +76,11 @@ def _checkpointed_size(size: int | None) -> int:
     return size
 
 
-@router.get("/proofs/inclusion", response=InclusionOut)
+@router.get("/proofs/inclusion", response={200: InclusionOut, **ERRORS})
 def inclusion_proof(
-    request: HttpRequest, seq: int = Query(..., ge=0), size: int | None = Query(None, ge=1)
+    request: HttpRequest,
+    seq: int = Query(..., ge=0, le=MAX_INT),
+    size: int | None = Query(None, ge=1, le=MAX_INT),
 ):
     """Inclusion proof of entry `seq` in the tree of `size` (a checkpointed size; default: the latest)."""
     require_role(request_user(request), *Role.values)
@@ -101,9 +104,11 @@ class ConsistencyOut(Schema):
     proof: list[str]
 
 
-@router.get("/proofs/consistency", response=ConsistencyOut)
+@router.get("/proofs/consistency", response={200: ConsistencyOut, **ERRORS})
 def consistency_proof(
-    request: HttpRequest, first: int = Query(..., ge=1), second: int = Query(..., ge=1)
+    request: HttpRequest,
+    first: int = Query(..., ge=1, le=MAX_INT),
+    second: int = Query(..., ge=1, le=MAX_INT),
 ):
     """Consistency proof that the tree of size `first` is a prefix of the tree of size `second`
     (both checkpointed sizes)."""
@@ -127,8 +132,12 @@ class EntryOut(Schema):
     signed: bool
 
 
-@router.get("/objects/{object_type}/{object_id}/entries", response=list[EntryOut])
-def object_entries(request: HttpRequest, object_type: str, object_id: str):
+@router.get("/objects/{object_type}/{object_id}/entries", response={200: list[EntryOut], **ERRORS})
+def object_entries(
+    request: HttpRequest,
+    object_type: str = Path(..., max_length=40, pattern=r"^[a-z_]+$"),
+    object_id: str = Path(..., max_length=64, pattern=r"^[0-9A-Za-z_.:-]+$"),
+):
     """The entries about one object, in log order. For a person, only users who may see that
     person (the read is recorded). Entries carry commitments, never personal data in clear.
     An entry committed in the last seconds may still be pending: `seq` null, its event without

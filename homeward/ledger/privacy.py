@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from homeward.accounts.models import Role
+from homeward.registry.models import Person, PersonName
+
 from .canonical import canonical_json
 
 
@@ -25,7 +28,6 @@ def opens(commitment_hex: str, salt: bytes, value: Any) -> bool:
 
 
 def _person_notified(object_id: str) -> dict[str, list[Any]] | None:
-    from homeward.registry.models import Person
 
     person = Person.objects.filter(uuid=object_id).first()
     if person is None:
@@ -37,7 +39,6 @@ def _person_notified(object_id: str) -> dict[str, list[Any]] | None:
 
 
 def _person_name_added(object_id: str) -> dict[str, list[Any]] | None:
-    from homeward.registry.models import PersonName
 
     names = PersonName.objects.filter(person__uuid=object_id).values_list(
         "family_name", "given_name", "patronymic"
@@ -111,7 +112,6 @@ def commitments_problem() -> str:
 
 def verify_commitments(*, actor) -> str:
     """`commitments_problem` for a user: the admin and caseworkers may read the salts."""
-    from homeward.accounts.models import Role
     from homeward.lib.errors import Forbidden
 
     if actor.role not in (Role.ADMIN, Role.CASEWORKER):

@@ -8,6 +8,8 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
+from homeward.accounts.models import Party, User
+
 from . import notes, store
 from .models import Checkpoint, Cosignature, Head, InstanceKey, Verification
 from .offline import Report, Verifier
@@ -21,7 +23,6 @@ def _entries():
     # entries (seq null) are not in the log yet: callers seal first. Raw SQL, and the acting
     # users' and parties' ids resolved from two small dicts: Django's converters and the joins
     # cost more than the rest of the columns' check (benchmarks/ledger/RESULTS.md).
-    from homeward.accounts.models import Party, User
 
     actors = {pk: str(u) for pk, u in User.objects.values_list("pk", "uuid")}
     parties = dict(Party.objects.values_list("pk", "code"))

@@ -96,6 +96,13 @@ def create_source(
     note: str = "",
 ) -> Source:
     require_role(actor, Role.CASEWORKER, Role.BUREAU_OFFICER, Role.FAMILY_LIAISON)
+    if actor.role == Role.BUREAU_OFFICER and (party is None or party.pk != actor.party_id):
+        # A party's officer speaks for its own party only: a source in another party's name
+        # would show in that party's list as if it had published it.
+        raise Forbidden(
+            "A bureau officer records its own party's sources only.",
+            detail={"fields": {"party": "must be your own party"}},
+        )
     errors = {}
     if kind not in SourceKind.values:
         errors["kind"] = "must be one of: " + ", ".join(SourceKind.values)
@@ -249,13 +256,30 @@ def _create_person(
     return person
 
 
+# Once a person is out of the detaining party's hands its write rights end; a death is not
+# leaving them (the party that reported it may still correct its own report).
+LEFT_CUSTODY = frozenset(
+    {StatusKind.EXCHANGED, StatusKind.REPATRIATED, StatusKind.RELEASED, StatusKind.ESCAPED}
+)
+
+
+def holds(party_id: int | None, person: Person) -> bool:
+    """The party holds the person: its detention is the person's latest (a transfer to another
+    power opens a new one) and the person has not left custody (exchanged, repatriated, released,
+    escaped). Having held the person once gives no right to write the record."""
+    latest = person.detentions.order_by("-created_at", "-id").first()
+    if latest is None or party_id is None or latest.detaining_party_id != party_id:
+        return False
+    return current_status(person) not in LEFT_CUSTODY
+
+
 def _may_record_on(actor: User, person: Person) -> None:
     """Caseworkers record on anyone; a bureau officer only on persons its party holds (seeing its
     own nationals held by the other side gives no right to write their record); a mediator only on
     persons of its negotiations (handovers)."""
     require_role(actor, Role.CASEWORKER, Role.BUREAU_OFFICER, Role.MEDIATOR)
     if actor.role == Role.BUREAU_OFFICER:
-        if not person.detentions.filter(detaining_party_id=actor.party_id).exists():
+        if not holds(actor.party_id, person):
             raise Forbidden("Your party does not hold this person.")
     elif not can_see_person(actor, person):
         raise Forbidden("This person is outside your scope.")
@@ -278,6 +302,14 @@ def record_status_event(
     stays, marked superseded; nothing is edited in place."""
     _may_record_on(actor, person)
     errors: dict[str, str] = {}
+    if actor.role == Role.BUREAU_OFFICER:
+        # Another party's source is not the officer's to cite (it answers like an unknown one, as
+        # the officer cannot see it), nor another party's name to put on an event: a transfer to
+        # another power or a handover is recorded by the intermediary.
+        if source.party_id != actor.party_id:
+            errors["source"] = "no such source"
+        if party is not None and party.pk != actor.party_id:
+            errors["party"] = "must be your own party (or none)"
     if kind not in StatusKind.values:
         errors["kind"] = "must be one of: " + ", ".join(StatusKind.values)
     if isinstance(date, str):

@@ -11,10 +11,12 @@ from pydantic import Field
 
 from homeward.accounts.access import access_person, access_persons, request_user, require_role
 from homeward.accounts.models import AccessKind, Party, Role
+from homeward.lib.api_errors import ERRORS, MAX_INT, WRITE_ERRORS, enum
 from homeward.lib.errors import NotFound, ValidationFailed
 
 from . import actions
-from .models import ImportJob, Source, StatusEvent
+from .importing import refuse_oversize
+from .models import ImportJob, Source, SourceKind, StatusEvent, StatusKind
 from .selectors import PersonFilter, attach_current, filter_persons, timeline
 from .tasks import queue_import
 
@@ -120,7 +122,7 @@ class PersonDetailOut(PersonOut):
     events: list[EventOut]
 
 
-@router.get("/persons", response=PersonPage)
+@router.get("/persons", response={200: PersonPage, **ERRORS})
 def list_persons(
     request: HttpRequest,
     q: str = "",
@@ -134,7 +136,7 @@ def list_persons(
     captured_to: str = "",
     sort: str = "name",
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     """Persons within your scope. `q` matches any spelling of any name part, in any script
     (each word is matched as a prefix). Dates: YYYY, YYYY-MM or YYYY-MM-DD. `sort`: name, -name,
@@ -202,7 +204,7 @@ def _detail(person) -> dict:
     }
 
 
-@router.get("/persons/{uuid}", response=PersonDetailOut)
+@router.get("/persons/{uuid}", response={200: PersonDetailOut, **ERRORS})
 def get_person(request: HttpRequest, uuid: uuidlib.UUID):
     """One person's record with names, detentions and status history. The read is recorded."""
     return _detail(access_person(request_user(request), uuid, kind=AccessKind.API))
@@ -242,7 +244,7 @@ def _party(code: str | None, field: str) -> Party | None:
     return party
 
 
-@router.post("/persons", response={201: PersonDetailOut})
+@router.post("/persons", response={201: PersonDetailOut, **WRITE_ERRORS})
 def notify_capture(request: HttpRequest, payload: NotificationIn):
     """Registers a person by capture notification (bureau officers and caseworkers)."""
     data = payload.dict()
@@ -254,7 +256,7 @@ def notify_capture(request: HttpRequest, payload: NotificationIn):
 
 
 class EventIn(Schema):
-    kind: str
+    kind: str = Field(json_schema_extra=enum(StatusKind.values))
     date: str
     source: uuidlib.UUID
     party: str | None = None
@@ -263,7 +265,7 @@ class EventIn(Schema):
     supersedes: uuidlib.UUID | None = Field(None, description="The event this one corrects")
 
 
-@router.get("/persons/{uuid}/events", response=list[EventOut])
+@router.get("/persons/{uuid}/events", response={200: list[EventOut], **ERRORS})
 def list_events(request: HttpRequest, uuid: uuidlib.UUID):
     """A person's status history, oldest first, corrections included."""
     return [
@@ -272,7 +274,7 @@ def list_events(request: HttpRequest, uuid: uuidlib.UUID):
     ]
 
 
-@router.post("/persons/{uuid}/events", response={201: EventOut})
+@router.post("/persons/{uuid}/events", response={201: EventOut, **WRITE_ERRORS})
 def record_event(request: HttpRequest, uuid: uuidlib.UUID, payload: EventIn):
     """Appends a status event; with `supersedes`, a correction of an earlier one."""
     person = access_person(request_user(request), uuid, kind=AccessKind.API)
@@ -325,12 +327,12 @@ class SourceOut(Schema):
 
 
 class SourceIn(Schema):
-    kind: str
+    kind: str = Field(json_schema_extra=enum(SourceKind.values))
     title: str
     party: str | None = None
     date: str | None = None
-    reliability: str = "F"
-    credibility: str = "6"
+    reliability: str = Field("F", json_schema_extra=enum("ABCDEF"))
+    credibility: str = Field("6", json_schema_extra=enum("123456"))
     note: str = ""
 
 
@@ -342,15 +344,17 @@ def _sources_for(user):
     return qs
 
 
-@router.get("/sources", response=list[SourceOut])
+@router.get("/sources", response={200: list[SourceOut], **ERRORS})
 def list_sources(
-    request: HttpRequest, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)
+    request: HttpRequest,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     """Sources you may see (a party's officers see their party's sources)."""
     return [SourceOut.of(s) for s in _sources_for(request_user(request))[offset : offset + limit]]
 
 
-@router.get("/sources/{uuid}", response=SourceOut)
+@router.get("/sources/{uuid}", response={200: SourceOut, **ERRORS})
 def get_source(request: HttpRequest, uuid: uuidlib.UUID):
     source = _sources_for(request_user(request)).filter(uuid=uuid).first()
     if source is None:
@@ -358,7 +362,7 @@ def get_source(request: HttpRequest, uuid: uuidlib.UUID):
     return SourceOut.of(source)
 
 
-@router.post("/sources", response={201: SourceOut})
+@router.post("/sources", response={201: SourceOut, **WRITE_ERRORS})
 def create_source(request: HttpRequest, payload: SourceIn):
     """Records a source with its kind, party, date and Admiralty grade (A–F, 1–6)."""
     from homeward.lib.dates import PartialDate, PartialDateError
@@ -408,7 +412,7 @@ class ImportOut(Schema):
         }
 
 
-@router.post("/imports", response={202: ImportOut})
+@router.post("/imports", response={202: ImportOut, **WRITE_ERRORS})
 def create_import(
     request: HttpRequest,
     file: File[UploadedFile],
@@ -418,11 +422,14 @@ def create_import(
 ):
     """Queues a person-list import (multipart: `file`, `party`, `source_kind`, `dry_run`).
     Poll GET /imports/{uuid}: all rows are imported, or none and `errors` lists every bad line."""
+    user = request_user(request)
+    require_role(user, Role.CASEWORKER, Role.BUREAU_OFFICER)
+    refuse_oversize(file.size or 0)  # before the file is read into memory
     target = _party(party, "party")
     if target is None:
         raise ValidationFailed("Name the party.", detail={"fields": {"party": "is required"}})
     job = queue_import(
-        actor=request_user(request),
+        actor=user,
         file_name=file.name or "upload",
         content=file.read(),
         source_kind=source_kind,
@@ -432,7 +439,7 @@ def create_import(
     return Status(202, ImportOut.of(job))
 
 
-@router.get("/imports/{uuid}", response=ImportOut)
+@router.get("/imports/{uuid}", response={200: ImportOut, **ERRORS})
 def get_import(request: HttpRequest, uuid: uuidlib.UUID):
     user = request_user(request)
     require_role(user, Role.CASEWORKER, Role.BUREAU_OFFICER)

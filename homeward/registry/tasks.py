@@ -25,7 +25,7 @@ from homeward.lib.errors import DomainError, ValidationFailed
 from homeward.worker.failures import log_failure, summary
 from homeward.worker.queue import MAX_ATTEMPTS, enqueue
 
-from .importing import ImportResult, check_import_rights, import_person_list
+from .importing import ImportResult, check_import_rights, import_person_list, refuse_oversize
 from .models import ImportJob, ImportStatus, SourceKind
 
 log = logging.getLogger("homeward.worker")
@@ -49,6 +49,7 @@ def queue_import(
         )
     if not content:
         raise ValidationFailed("The file is empty.", detail={"fields": {"file": "is empty"}})
+    refuse_oversize(len(content))
     job = ImportJob.objects.create(
         file_name=file_name[:255],
         content=content,

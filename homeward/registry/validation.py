@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from homeward.lib.dates import PartialDate, PartialDateError
+from homeward.lib.text import bad_character
 
 from .models import Category, Sex
 
@@ -85,6 +86,9 @@ def _text(
     if not isinstance(value, str):
         errors[name] = "must be text"
         return ""
+    if reason := bad_character(value):
+        errors[name] = reason
+        return ""
     value = " ".join(value.split())
     if required and not value:
         errors[name] = "is required"
@@ -103,6 +107,10 @@ def _date(raw: dict, name: str, errors: dict[str, str], *, today: dt.date) -> Pa
     elif isinstance(value, dt.date):
         parsed = PartialDate.from_date(value)
     elif isinstance(value, str):
+        if not value.isascii():
+            # "２０２２" or "٢٠٢٢" would parse as digits; a date is written in ASCII digits here.
+            errors[name] = f"'{value[:40]}' is not a date: write it with the digits 0-9"
+            return None
         try:
             parsed = PartialDate.parse(value)
         except PartialDateError as exc:

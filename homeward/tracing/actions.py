@@ -340,10 +340,7 @@ def read_inquiry_rows(content: bytes, file_name: str = "") -> list[tuple[int, di
             detail={"fields": {"file": "too large"}},
         )
     try:
-        if personlist.is_xlsx(content, file_name):
-            cells = personlist._xlsx_cells(content)
-        else:
-            cells = personlist._csv_cells(personlist.decode(content))
+        cells = personlist.read_cells(content, file_name)
         header: list[tuple[str, str]] | None = None
         rows: list[tuple[int, dict]] = []
         for line, row in cells:

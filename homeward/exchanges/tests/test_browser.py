@@ -61,7 +61,10 @@ def test_from_first_draft_to_a_completed_exchange(
     page.wait_for_selector("#plan-state >> text=Queued")
     run_worker(batch=True, install_signals=False)  # the worker's step (`homeward worker --once`)
     page.wait_for_selector("#plan-state >> text=Done")
-    assert "long_captivity" in page.inner_text("#plan-body")
+    # The mediator sees no one of the pools yet (its scope is the persons on the lists), so
+    # each line shows neither name nor reasons.
+    assert "outside your scope" in page.inner_text("#plan-body")
+    assert "long_captivity" not in page.inner_text("#plan-body")
     page.goto(f"{url}/exchanges/negotiations/{negotiation.uuid}/")
 
     # UA's officer drafts the list: asks for two RU-held, offers two of its own.

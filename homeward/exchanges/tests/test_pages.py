@@ -140,8 +140,9 @@ def test_the_plan_page(client, world, scene):
     run = take(str(PlanRun.objects.get().uuid))  # the worker's step
     assert run is not None
     carry_out(run)
-    assert "long_captivity" in client.get(r.url).content.decode()
+    assert "long_captivity" not in client.get(r.url).content.decode()  # no one in its scope
     client.force_login(world.ua_officer)
+    assert "long_captivity" in client.get(r.url).content.decode()
     r = client.post(r.url)
     assert r.status_code == 302
     assert ListVersion.objects.get(exchange_list=scene.ua_list, number=2).size == 4

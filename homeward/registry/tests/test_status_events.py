@@ -113,8 +113,10 @@ def test_the_other_partys_officer_cannot_record_on_a_person_it_does_not_hold(wor
         actions.record_status_event(
             actor=world.ua_officer, person=person, kind="visited", date="2025-06-01", source=source
         )
+    # The holder's officer may, citing its own party's source (not the intermediary's).
+    own = actions.create_source(actor=world.ru_officer, kind="visit", title="RU", party=world.ru)
     actions.record_status_event(
-        actor=world.ru_officer, person=person, kind="visited", date="2025-06-01", source=source
+        actor=world.ru_officer, person=person, kind="visited", date="2025-06-01", source=own
     )
 
 

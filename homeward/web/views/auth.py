@@ -15,9 +15,9 @@ from homeward.accounts.actions import (
     revoke_api_token,
 )
 from homeward.accounts.models import Role
-from homeward.lib.errors import DomainError
+from homeward.lib.errors import DomainError, NotFound
 
-from .common import apply_errors, client_address, page_view
+from .common import client_address, page_view
 
 
 class LoginForm(forms.Form):
@@ -73,9 +73,9 @@ def tokens(request):
                 messages.success(request, _("Token revoked."))
                 return redirect("web:tokens")
             _token, secret = create_api_token(actor=request.user, name=request.POST.get("name", ""))
+        except NotFound:
+            raise  # an unknown token answers 404, like any unknown record
         except DomainError as exc:
-            form = forms.Form()
-            apply_errors(form, exc)
             messages.error(request, exc.message)
     return render(
         request,

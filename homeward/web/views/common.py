@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 
 from homeward.lib.errors import DomainError, Forbidden, NotFound
@@ -23,6 +24,10 @@ def page_view(view):
             raise PermissionDenied(exc.message) from exc
         except NotFound as exc:
             raise Http404(exc.message) from exc
+        except (ObjectDoesNotExist, DjangoValidationError) as exc:
+            # A form field naming a record by a malformed or unknown UUID (revoke a token,
+            # (de)activate a user, undo a merge): an unknown record, never a 500.
+            raise Http404("Not found.") from exc
 
     return wrapper
 

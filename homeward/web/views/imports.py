@@ -6,13 +6,12 @@ from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import require_role
 from homeward.accounts.models import Party, PartyKind, Role
+from homeward.lib import personlist
 from homeward.lib.errors import DomainError
 from homeward.registry.models import ImportJob, ImportStatus, SourceKind
 from homeward.registry.tasks import queue_import
 
 from .common import apply_errors, page_view
-
-MAX_UPLOAD = 50 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -51,8 +50,10 @@ def imports(request):
         form.fields["party"].initial = user.party.code
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            form.add_error("file", f"is larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+        try:
+            personlist.check_size(upload.size, personlist.LIMITS)
+        except personlist.PersonListError as exc:
+            form.add_error("file", exc.message)  # before reading it into memory
         else:
             try:
                 job = queue_import(

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from homeward.accounts.models import Party
+from homeward.lib import personlist
 from homeward.lib.errors import DomainError
 from homeward.registry.importing import import_person_list
 from homeward.registry.models import SourceKind
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        try:  # the same limits as the page and the API, the size before reading the file
+            personlist.check_size(path.stat().st_size, personlist.LIMITS)
+        except personlist.PersonListError as exc:
+            raise CommandError(f"{path.name}: {exc.message}") from None
         party = Party.objects.filter(code=opts["party"].upper()).first()
         if party is None:
             raise CommandError(f"no party with code {opts['party']!r}")
