@@ -12,7 +12,7 @@ from django.utils import timezone
 from homeward.ledger.actions import append
 from homeward.lib.errors import Forbidden, NotFound, ValidationFailed
 
-from .access import require_role
+from .guards import require_role
 from .models import ROLE_PARTY_KIND, ApiToken, Party, PartyKind, Role, User
 
 
