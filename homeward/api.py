@@ -8,6 +8,7 @@ Each app contributes a router in its own api.py.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -16,19 +17,28 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from homeward.accounts.models import ApiToken
-from homeward.lib.errors import DomainError
+from homeward.lib.errors import DomainError, Forbidden
 
 
 class TokenAuth(HttpBearer):
+    """A token that is unknown, revoked, expired, or whose user is inactive answers 401; a
+    read-only token on any method but GET, HEAD or OPTIONS answers 403."""
+
     def authenticate(self, request, token: str):
+        if len(token) > 200:
+            return None
+        now = timezone.now()
         row = (
             ApiToken.objects.select_related("user")
             .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
             .first()
         )
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        if row.read_only and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise Forbidden("This token is read-only.", code="read_only_token")
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 
