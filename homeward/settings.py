@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its templates and static files: /api/v1/docs serves Swagger UI from the copy
+    # vendored in the django-ninja package, never from a CDN (CSP allows no other origin).
+    "ninja",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

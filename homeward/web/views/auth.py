@@ -23,7 +23,7 @@ from homeward.accounts.models import Role
 from homeward.accounts.throttle import login_allowed, login_failed
 from homeward.lib.errors import DomainError
 
-from .common import apply_errors, page_view
+from .common import field_errors, page_view
 
 
 class LoginForm(forms.Form):
@@ -174,9 +174,10 @@ def tokens(request):
                 read_only=request.POST.get("read_only") == "1",
             )
         except DomainError as exc:
-            form = forms.Form()
-            apply_errors(form, exc)
-            messages.error(request, exc.message)
+            messages.error(
+                request,
+                " ".join([exc.message, *(f"{k}: {v}" for k, v in field_errors(exc).items())]),
+            )
     return render(
         request,
         "web/tokens.html",
