@@ -10,6 +10,7 @@ from homeward.ledger.actions import register_party_key
 from homeward.ledger.notes import public_b64, sign_for_party
 from homeward.registry.tests.factories import notified
 from homeward.registry.worker import run_forever
+from homeward.web.tests.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +46,7 @@ def test_from_first_draft_to_a_completed_exchange(page, live_server, transaction
     page.select_option("#id_mediator", "MD")
     page.click("#open-negotiation button[type=submit]")
     page.wait_for_selector("h1 >> text=Browser round")
+    assert_accessible(page)
     negotiation = Negotiation.objects.get()
 
     # The mediator asks the planner for a 1-for-1 proposal: queued, carried out by the worker,
@@ -66,6 +68,7 @@ def test_from_first_draft_to_a_completed_exchange(page, live_server, transaction
     page.select_option("#id_add_reason", "long_captivity")
     page.click("button[name=save]")
     page.wait_for_selector("h1 >> text=version 2")
+    assert_accessible(page)
 
     # A removal without a reason is refused, nothing saved.
     page.check(f"input[name=remove][value='{ru[1].uuid}']")

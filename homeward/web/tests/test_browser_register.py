@@ -6,6 +6,7 @@ import pytest
 from homeward.conftest import login
 from homeward.registry import actions
 from homeward.registry.tests.factories import notified
+from homeward.web.tests.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,8 +45,10 @@ def test_a_caseworker_searches_in_both_scripts_and_records_an_event(
     page.wait_for_selector("table.persons >> text=Шевченко", state="detached")
     assert "Шевченко" not in page.inner_text("table.persons")
 
+    assert_accessible(page)
     page.click("text=Петренко Олександр Іванович")
     page.wait_for_selector("h1:has-text('Петренко Олександр Іванович')")
+    assert_accessible(page)
     page.select_option("#event-form select[name=kind]", "visited")
     page.fill("#event-form input[name=date]", "2025-05-20")
     page.select_option("#event-form select[name=source]", str(source.uuid))
@@ -75,5 +78,6 @@ def test_an_analyst_sees_the_dashboard_and_no_person(page, live_server, world, r
     login(page, live_server, "analyst")
     assert page.url.endswith("/dashboard/")
     assert "Persons" not in page.inner_text("header nav")
+    assert_accessible(page)
     response = page.goto(f"{live_server.url}/persons/")
     assert response.status == 403
