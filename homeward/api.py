@@ -102,6 +102,7 @@ def _http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     # Imported here so each app's api module may import this one for `api` without a cycle.
+    from homeward.accounts.api import router as accounts_router
     from homeward.exchanges.api import router as exchanges_router
     from homeward.ledger.api import router as ledger_router
     from homeward.registry.api import router as registry_router
@@ -109,6 +110,7 @@ def _register_routers() -> None:
     api.add_router("/", registry_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/", exchanges_router)
+    api.add_router("/", accounts_router)
 
 
 _register_routers()

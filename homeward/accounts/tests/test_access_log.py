@@ -107,3 +107,16 @@ def test_notes_add_no_list_read(world, three):
     # Writes are not reads: only reads land in the access log.
     actions.add_note(actor=world.caseworker, person=three[0], text="x")
     assert not AccessLog.objects.exists()
+
+
+def test_the_auditor_reads_who_saw_a_person_through_the_api_without_names(client, world, three):
+    client.force_login(world.ru_officer)
+    client.get("/persons/")
+    client.force_login(world.auditor)
+    body = client.get(f"/api/v1/access-log?person={three[0].uuid}").json()
+    assert body["count"] == 1
+    assert body["results"][0]["user"] == "ru_officer"
+    assert body["results"][0]["kind"] == AccessKind.LIST
+    assert "Бойко" not in str(body)
+    client.force_login(world.ua_officer)
+    assert client.get(f"/api/v1/access-log?person={three[0].uuid}").status_code == 403
