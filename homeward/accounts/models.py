@@ -123,7 +123,7 @@ class AccessKind(models.TextChoices):
     VIEW = "view", _("Viewed record")
     API = "api", _("Read through API")
     EXPORT = "export", _("Exported")
-    LIST = "list", _("Listed")
+    LIST = "list", _("Seen in a list")
 
 
 class AccessLog(models.Model):
