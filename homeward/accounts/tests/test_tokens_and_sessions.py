@@ -3,11 +3,16 @@ items 9 and 10)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from homeward.accounts.actions import create_api_token, set_user_active
@@ -154,3 +159,26 @@ def test_the_api_docs_load_nothing_from_a_cdn(client, world):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     # Only data blocks inline (type="application/json"), which a browser never runs.
     assert not re.search(r"<script(?![^>]*\b(src=|type=\"application/json\"))[^>]*>", html)
+
+
+def test_homeward_tls_turns_on_https_redirect_hsts_and_secure_cookies():
+    code = (
+        "import json, homeward.settings as s; print(json.dumps([s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER]))"
+    )
+    env = {**os.environ, "HOMEWARD_TLS": "1"}
+    out = subprocess.run(  # noqa: S603 - our own interpreter and a fixed snippet
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    redirect, hsts, secure, proxy = json.loads(out.stdout)
+    assert redirect is True and hsts >= 365 * 24 * 3600 and secure is True
+    assert proxy == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_under_tls_settings_http_is_redirected_and_hsts_is_sent(settings, world):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    client = Client()  # a new handler reads the settings above
+    assert client.get("/login/").status_code == 301
+    response = client.get("/login/", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
