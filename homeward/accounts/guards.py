@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from homeward.lib.errors import Forbidden
@@ -63,18 +64,20 @@ def record_list_access(
     returned, so "who saw person X" finds list reads too (who_saw). An empty list logs nothing:
     no personal data was read.
 
-    Costs two INSERTs per page (the log row, then one multi-row insert of at most a page of ids);
+    Costs two INSERTs in one transaction per page (the log row, then one multi-row insert of at
+    most a page of ids);
     callers pass the uuids of the rows actually rendered or returned, never the whole filter.
     """
     keys = list(dict.fromkeys(uuidlib.UUID(str(u)) for u in uuids))
     if not keys:
         return None
-    log = AccessLog.objects.create(
-        user=user, kind=kind, object_type=object_type, count=len(keys), detail=detail or {}
-    )
-    AccessedRecord.objects.bulk_create(
-        [AccessedRecord(log=log, object_uuid=key) for key in keys], batch_size=500
-    )
+    with transaction.atomic():  # one commit, not two: the page pays one fsync
+        log = AccessLog.objects.create(
+            user=user, kind=kind, object_type=object_type, count=len(keys), detail=detail or {}
+        )
+        AccessedRecord.objects.bulk_create(
+            [AccessedRecord(log=log, object_uuid=key) for key in keys], batch_size=500
+        )
     return log
 
 
