@@ -69,3 +69,9 @@ def test_the_liaisons_home_page_is_not_the_register(client, world):
     response = client.get("/")
     assert response.status_code == 302
     assert not response["Location"].startswith("/persons/")
+
+
+def test_the_liaison_lands_on_a_page_that_works(client, world, stranger):
+    client.force_login(world.liaison)
+    assert client.get("/", follow=True).status_code == 200
+    assert client.get("/dashboard/").status_code == 200
