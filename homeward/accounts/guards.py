@@ -87,7 +87,7 @@ def _insert_records(log_id: int, keys: list[uuidlib.UUID]) -> None:
     field = AccessedRecord._meta.get_field("object_uuid")
     table = connection.ops.quote_name(AccessedRecord._meta.db_table)
     log_col = connection.ops.quote_name("log_id")
-    uuid_col = connection.ops.quote_name(field.column)
+    uuid_col = connection.ops.quote_name("object_uuid")
     with connection.cursor() as cursor:
         for start in range(0, len(keys), 400):
             chunk = keys[start : start + 400]
