@@ -161,7 +161,8 @@ class AccessedRecord(models.Model):
     "who saw person X" is one index lookup here plus the single-record reads in AccessLog.
     """
 
-    log = models.ForeignKey(AccessLog, on_delete=models.PROTECT, related_name="records")
+    # CASCADE: the rows are part of their log entry (the app never deletes either).
+    log = models.ForeignKey(AccessLog, on_delete=models.CASCADE, related_name="records")
     object_uuid = models.UUIDField()
 
     class Meta:

@@ -120,3 +120,10 @@ def test_the_auditor_reads_who_saw_a_person_through_the_api_without_names(client
     assert "Бойко" not in str(body)
     client.force_login(world.ua_officer)
     assert client.get(f"/api/v1/access-log?person={three[0].uuid}").status_code == 403
+
+
+def test_a_list_reads_records_belong_to_its_log_entry(world, three):
+    log = record_list_access(world.caseworker, object_type="person", uuids=[three[0].uuid])
+    assert log is not None
+    AccessLog.objects.filter(pk=log.pk).delete()
+    assert not AccessedRecord.objects.exists()
