@@ -91,7 +91,7 @@ def home(request):
         return redirect("web:persons")
     if user.role == Role.FAMILY_LIAISON:
         try:  # tracing's desk, once that app has pages
-            return redirect(reverse("tracing:home"))
+            return redirect(reverse("tracing:inquiries"))
         except NoReverseMatch:
             return redirect("web:dashboard")
     if user.role == Role.AUDITOR:
