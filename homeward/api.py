@@ -12,6 +12,7 @@ import json
 import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -22,7 +23,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from homeward.accounts.models import ApiToken
 from homeward.lib.api_errors import ERRORS, WRITE_ERRORS, ErrorOut
-from homeward.lib.errors import DomainError, ValidationFailed
+from homeward.lib.errors import DomainError, Forbidden, ValidationFailed
 from homeward.lib.text import find_bad_character
 
 log = logging.getLogger(__name__)
@@ -60,15 +61,24 @@ def _refuse_bad_text(data) -> None:
 
 
 class TokenAuth(HttpBearer):
+    """A token that is unknown, revoked, expired, or whose user is inactive answers 401; a
+    read-only token on any method but GET, HEAD or OPTIONS answers 403."""
+
     def authenticate(self, request, token: str):
+        if len(token) > 200:
+            return None
+        now = timezone.now()
         row = (
             ApiToken.objects.select_related("user")
             .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
             .first()
         )
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        if row.read_only and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise Forbidden("This token is read-only.", code="read_only_token")
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 
@@ -167,6 +177,7 @@ def _server_error(request, exc):
 
 def _register_routers() -> None:
     # Imported here so each app's api module may import this one for `api` without a cycle.
+    from homeward.accounts.api import router as accounts_router
     from homeward.claims.api import router as claims_router
     from homeward.exchanges.api import router as exchanges_router
     from homeward.ledger.api import router as ledger_router
@@ -178,6 +189,7 @@ def _register_routers() -> None:
     api.add_router("/", exchanges_router)
     api.add_router("/", claims_router)
     api.add_router("/", tracing_router)
+    api.add_router("/", accounts_router)
 
 
 _register_routers()

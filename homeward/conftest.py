@@ -13,8 +13,10 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts.models import Party, PartyKind, Role, User
+from homeward.accounts.twofactor import current_code, ensure_device, needs_second_factor
 
 
 @dataclass
@@ -106,9 +108,18 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def login(page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Logs in through the real login form."""
+    """Logs in through the real login form, with the second factor: the user gets a TOTP device
+    if it has none, and the form gets its current code (the device may be reused within one
+    time step: its last-used step is reset first)."""
+    user = User.objects.get(username=username)
+    code = ""
+    if needs_second_factor(user):
+        device = ensure_device(user)
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+        code = current_code(device)
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
+    page.fill("input[name=code]", code)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)

@@ -12,6 +12,7 @@ DATABASE_PREPARED_STATEMENTS
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its templates and static files: /api/v1/docs serves Swagger UI from the copy
+    # vendored in the django-ninja package, never from a CDN (CSP allows no other origin).
+    "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "homeward.accounts",
     "homeward.ledger",
     "homeward.registry",
@@ -77,8 +85,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "homeward.accounts.middleware.SessionLimitsMiddleware",
+    "homeward.accounts.middleware.SecondFactorEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "homeward.accounts.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "homeward.urls"
@@ -147,6 +158,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "homeward.accounts.passwords.DistinctCharactersValidator"},
 ]
 
 SESSION_COOKIE_HTTPONLY = True
@@ -155,11 +168,75 @@ SESSION_COOKIE_SECURE = not DEBUG and not HOMEWARD_DEMO and not _flag("HOMEWARD_
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Security: TLS, sessions, headers, login (docs/security.md, docs/operations.md) ----------
+# HOMEWARD_TLS=1 behind TLS: redirect http to https, HSTS for a year, secure cookies. Behind a
+# proxy that ends TLS, also set SECURE_PROXY_SSL_HEADER's header (X-Forwarded-Proto) at the proxy.
+HOMEWARD_TLS = _flag("HOMEWARD_TLS")
+if HOMEWARD_TLS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# Sessions end SESSION_MAX_AGE seconds after login whatever the user does (default 8 h), and after
+# SESSION_IDLE_TIMEOUT seconds without a request (default 30 min): SessionLimitsMiddleware.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_AGE", str(8 * 3600)))
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+# The client address used for throttling and logs. Behind a reverse proxy, name the header it
+# sets (e.g. X-Forwarded-For) and how many proxies of yours append to it; without this every
+# request seems to come from the proxy. Never set it when clients reach the app directly: they
+# could then write any address they like.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+# Content-Security-Policy (SecurityHeadersMiddleware): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Login throttling (django-axes, database handler, so it holds across processes and hosts):
+# LOGIN_MAX_FAILURES failures for a username lock that username for LOGIN_FAILURE_WINDOW seconds,
+# from any address. No lock per address alone: behind a proxy that would lock everyone out.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "homeward.accounts.throttle.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Our login view consults axes itself (homeward.accounts.throttle); the backend/middleware
+# checks assume axes's own flow.
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
+# Second factor (django-otp TOTP, RFC 6238) for every role that sees personal data, and admins.
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Homeward")
+# API tokens expire after this many days unless their owner picks another term (at most a year).
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
+# Password reset and new users' set-password links: one use, valid this long (seconds).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))
+# Mail for those links: the console by default (the demo); SMTP when EMAIL_HOST is set.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _flag("EMAIL_USE_TLS", "1"),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "homeward@localhost")
 
 CACHES = {
     "default": {
-        # Login throttling counts live here; a shared cache (Redis) is needed once there is
-        # more than one web process, or each process counts on its own.
+        # A shared cache (Redis) when REDIS_URL is set. Login throttling does not depend on it:
+        # axes counts failures in the database.
         "BACKEND": "django.core.cache.backends.redis.RedisCache"
         if os.environ.get("REDIS_URL")
         else "django.core.cache.backends.locmem.LocMemCache",
@@ -211,10 +288,11 @@ TASKS = (
     else DATABASE_TASKS
 )
 
-# Login throttling: this many failures for one username or one address within the window lock
-# further attempts for the rest of the window.
+# Login throttling (django-axes, above): failures before a lock, and the lock's length.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "300"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW)
 
 LOGGING = {
     "version": 1,

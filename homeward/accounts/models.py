@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,6 +78,11 @@ class User(AbstractUser):
         }
 
     @property
+    def sees_register(self) -> bool:
+        """May open the register's person pages (the family liaison works through tracing)."""
+        return self.role in {Role.CASEWORKER, Role.BUREAU_OFFICER, Role.MEDIATOR}
+
+    @property
     def is_intermediary(self) -> bool:
         return self.role in {Role.CASEWORKER, Role.FAMILY_LIAISON}
 
@@ -93,9 +99,16 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # None: never expires (only tokens made before expiry existed; new ones always get a date).
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # A read-only token is refused on every method but GET/HEAD/OPTIONS (403).
+    read_only = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
     @staticmethod
     def digest_of(secret: str) -> str:
@@ -110,6 +123,7 @@ class AccessKind(models.TextChoices):
     VIEW = "view", _("Viewed record")
     API = "api", _("Read through API")
     EXPORT = "export", _("Exported")
+    LIST = "list", _("Seen in a list")
 
 
 class AccessLog(models.Model):
@@ -123,7 +137,7 @@ class AccessLog(models.Model):
     kind = models.CharField(max_length=10, choices=AccessKind.choices)
     object_type = models.CharField(max_length=40)
     object_uuid = models.UUIDField(null=True, blank=True)
-    count = models.PositiveIntegerField(default=1, help_text="Rows read, for exports")
+    count = models.PositiveIntegerField(default=1, help_text="Rows read (exports, lists)")
     detail = models.JSONField(
         default=dict, blank=True, help_text="Filters of an export; never names"
     )
@@ -138,3 +152,25 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.object_type}:{self.object_uuid}"
+
+
+class AccessedRecord(models.Model):
+    """One record a list read returned: the rows of a page, an API page, a source's names.
+
+    A list read is one AccessLog row (who, when, how, count) and one of these per record shown, so
+    "who saw person X" is one index lookup here plus the single-record reads in AccessLog.
+    """
+
+    # CASCADE: the rows are part of their log entry (the app never deletes either).
+    log = models.ForeignKey(AccessLog, on_delete=models.CASCADE, related_name="records")
+    object_uuid = models.UUIDField()
+
+    class Meta:
+        indexes = [
+            # "Who saw this person?": WHERE object_uuid = X, joined to AccessLog by log_id
+            # (index-only on PostgreSQL).
+            models.Index(fields=["object_uuid", "log"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log_id}:{self.object_uuid}"

@@ -20,6 +20,7 @@ from homeward.accounts.access import (
     access_persons,
     person_scope,
     record_access,
+    record_list_access,
     request_user,
 )
 from homeward.accounts.models import AccessKind, Party, PartyKind
@@ -431,12 +432,12 @@ def _version_detail(user, v: ListVersion) -> dict:
             "person__uuid", "person__family_name", "person__given_name", "side"
         )
     )
-    record_access(
+    record_list_access(
         user,
+        object_type="person",
+        uuids=[e[0] for e in entries],
         kind=AccessKind.API,
-        object_type="list_version",
-        object_uuid=v.uuid,
-        count=len(entries),
+        detail={"within": f"list_version:{v.uuid}"},
     )
     return {
         **VersionOut.of(v),
@@ -584,13 +585,12 @@ def diff(request: HttpRequest, a: uuidlib.UUID, b: uuidlib.UUID):
     user = request_user(request)
     va, vb = selectors.access_version(user, a), selectors.access_version(user, b)
     d = selectors.diff(va, vb)
-    record_access(
+    record_list_access(
         user,
+        object_type="person",
+        uuids=[r.person_uuid for r in [*d.added, *d.removed]],
         kind=AccessKind.API,
-        object_type="list_diff",
-        object_uuid=vb.uuid,
-        count=len(d.added) + len(d.removed),
-        detail={"a": str(va.uuid)},
+        detail={"within": f"list_diff:{va.uuid}:{vb.uuid}"},
     )
 
     def row(r) -> dict:
@@ -666,12 +666,12 @@ def get_exchange(request: HttpRequest, uuid: uuidlib.UUID):
     lines = list(
         exchange.handovers.select_related("person", "from_party", "recorded_by", "exchange")
     )
-    record_access(
+    record_list_access(
         user,
+        object_type="person",
+        uuids=[h.person.uuid for h in lines],
         kind=AccessKind.API,
-        object_type="exchange",
-        object_uuid=exchange.uuid,
-        count=len(lines),
+        detail={"within": f"exchange:{exchange.uuid}"},
     )
     return {**ExchangeOut.of(exchange), "handovers": [_handover(h) for h in lines]}
 

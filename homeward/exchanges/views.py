@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homeward.accounts.access import access_person, access_persons, record_access
-from homeward.accounts.models import AccessKind, Party, PartyKind, Role
+from homeward.accounts.access import access_person, access_persons, record_list_access
+from homeward.accounts.models import Party, PartyKind, Role
 from homeward.ledger.canonical import canonical_json
 from homeward.ledger.models import PartyKey
 from homeward.lib.errors import DomainError, ValidationFailed
@@ -190,12 +190,11 @@ def version(request, uuid):
     entries = list(
         v.entries.select_related("person").order_by("side", "person__family_name", "person__id")
     )
-    record_access(
+    record_list_access(
         user,
-        kind=AccessKind.VIEW,
-        object_type="list_version",
-        object_uuid=v.uuid,
-        count=len(entries),
+        object_type="person",
+        uuids=[e.person.uuid for e in entries],
+        detail={"within": f"list_version:{v.uuid}"},
     )
     latest = actions.latest_version(lst)
     editable = (
@@ -207,6 +206,12 @@ def version(request, uuid):
     )
     q = request.GET.get("q", "").strip()
     candidates = _candidates(user, n, lst, q) if editable else []
+    record_list_access(
+        user,
+        object_type="person",
+        uuids=[c["person"].uuid for c in candidates],
+        detail={"within": f"list_candidates:{lst.uuid}"},
+    )
     approvals = list(v.approvals.select_related("party", "by", "key"))
     return render(
         request,
@@ -292,13 +297,11 @@ def diff(request, a, b):
     user = request.user
     va, vb = selectors.access_version(user, a), selectors.access_version(user, b)
     d = selectors.diff(va, vb)
-    record_access(
+    record_list_access(
         user,
-        kind=AccessKind.VIEW,
-        object_type="list_diff",
-        object_uuid=vb.uuid,
-        count=len(d.added) + len(d.removed),
-        detail={"a": str(va.uuid)},
+        object_type="person",
+        uuids=[r.person_uuid for r in [*d.added, *d.removed]],
+        detail={"within": f"list_diff:{va.uuid}:{vb.uuid}"},
     )
     reasons = dict(Reason.choices)
     return render(
@@ -344,8 +347,11 @@ def exchange(request, uuid):
             "from_party__code", "person__family_name"
         )
     )
-    record_access(
-        user, kind=AccessKind.VIEW, object_type="exchange", object_uuid=ex.uuid, count=len(lines)
+    record_list_access(
+        user,
+        object_type="person",
+        uuids=[h.person.uuid for h in lines],
+        detail={"within": f"exchange:{ex.uuid}"},
     )
     return render(
         request,
@@ -415,6 +421,12 @@ def plan(request, uuid):
     }
     if run.status == PlanStatus.DONE:
         context.update(_plan_result(user, run))
+        record_list_access(
+            user,
+            object_type="person",
+            uuids=[ln["p"].uuid for side in context["sides"] for ln in side["lines"] if ln["p"]],
+            detail={"within": f"plan:{run.uuid}"},
+        )
     if request.headers.get("HX-Request"):
         return render(request, "exchanges/_plan_body.html", context)
     return render(request, "exchanges/plan.html", context)
@@ -457,12 +469,18 @@ def reports(request):
         .filter(pk__in=[r["person"].pk for r in report])
         .values_list("pk", flat=True)
     )
+    removals = selectors.removal_report(scope)
+    passed_over = [r for r in report if r["person"].pk in visible][:200]
+    shown = [c.person.uuid for c in removals["rows"]]
+    shown += [c.substituted_by.uuid for c in removals["rows"] if c.substituted_by]
+    record_list_access(
+        user,
+        object_type="person",
+        uuids=[*shown, *(r["person"].uuid for r in passed_over)],
+        detail={"within": "exchange_reports"},
+    )
     return render(
         request,
         "exchanges/reports.html",
-        {
-            "removals": selectors.removal_report(scope),
-            "passed_over": [r for r in report if r["person"].pk in visible][:200],
-            "reasons": dict(Reason.choices),
-        },
+        {"removals": removals, "passed_over": passed_over, "reasons": dict(Reason.choices)},
     )

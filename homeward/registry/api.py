@@ -9,7 +9,13 @@ from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from homeward.accounts.access import access_person, access_persons, request_user, require_role
+from homeward.accounts.access import (
+    access_person,
+    access_persons,
+    record_list_access,
+    request_user,
+    require_role,
+)
 from homeward.accounts.models import AccessKind, Party, Role
 from homeward.lib.api_errors import ERRORS, MAX_INT, WRITE_ERRORS, enum
 from homeward.lib.errors import NotFound, ValidationFailed
@@ -158,6 +164,12 @@ def list_persons(
     qs = filter_persons(access_persons(request_user(request)), flt)
     page = list(qs.select_related("home_party")[offset : offset + limit])
     attach_current(page)
+    record_list_access(
+        request_user(request),
+        object_type="person",
+        uuids=[p.uuid for p in page],
+        kind=AccessKind.API,
+    )
     return {
         "count": qs.count(),
         "limit": limit,

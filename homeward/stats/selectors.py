@@ -31,7 +31,7 @@ def _suppress(n: int, suppress: bool) -> Cell:
 
 def status_by_party(user: User) -> dict:
     """Rows: current status; columns: detaining party (of the latest detention)."""
-    suppress = not user.sees_personal_data
+    suppress = not user.sees_register  # the liaison sees aggregates, suppressed
     qs = Person.objects.filter(merged_into__isnull=True) if suppress else access_persons(user)
     latest = Detention.objects.filter(person=OuterRef("pk")).order_by("-created_at", "-id")
     qs = with_current_status(qs).annotate(

@@ -112,7 +112,8 @@ def test_every_view_of_a_candidates_personal_data_is_logged(client, world, linke
     rows = list(AccessLog.objects.filter(user=world.liaison))
     assert any(r.object_type == "inquiry" and r.object_uuid == inquiry.uuid for r in rows)
     assert any(
-        r.object_type == "person" and str(person.uuid) in r.detail.get("uuids", []) for r in rows
+        r.object_type == "person" and r.records.filter(object_uuid=person.uuid).exists()
+        for r in rows
     )
     AccessLog.objects.all().delete()
     client.get(f"/tracing/{inquiry.uuid}/")

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from homeward.accounts.models import ApiToken
+from homeward.accounts.twofactor import current_code, ensure_device
 from homeward.conftest import PASSWORD
 
 
@@ -11,7 +12,11 @@ def _clear_throttle():
 
 
 def test_a_user_logs_in_and_out(client, world):
-    response = client.post("/login/", {"username": "caseworker", "password": PASSWORD})
+    device = ensure_device(world.caseworker)
+    response = client.post(
+        "/login/",
+        {"username": "caseworker", "password": PASSWORD, "code": current_code(device)},
+    )
     assert response.status_code == 302
     assert client.get("/persons/").status_code == 200
     client.post("/logout/")
@@ -20,7 +25,8 @@ def test_a_user_logs_in_and_out(client, world):
 
 def test_a_wrong_password_is_refused(client, world):
     response = client.post("/login/", {"username": "caseworker", "password": "nope"})
-    assert response.status_code == 401 and "Wrong username or password" in response.content.decode()
+    assert response.status_code == 401
+    assert "Wrong username, password or code" in response.content.decode()
 
 
 def test_login_is_rate_limited_after_repeated_failures(client, world, settings):
@@ -90,7 +96,7 @@ def test_only_the_admin_manages_users_and_a_bad_party_for_a_role_is_refused(clie
         {
             "form": "user",
             "username": "new_officer",
-            "password": "a long passphrase 42",
+            "email": "new@example.org",
             "role": "bureau_officer",
             "party": "NI",
         },
@@ -102,7 +108,7 @@ def test_only_the_admin_manages_users_and_a_bad_party_for_a_role_is_refused(clie
         {
             "form": "user",
             "username": "new_officer",
-            "password": "a long passphrase 42",
+            "email": "new@example.org",
             "role": "bureau_officer",
             "party": "UA",
         },

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import uuid as uuidlib
+
 from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import request_user, require_role
 from homeward.accounts.actions import create_party, create_user, set_user_active
 from homeward.accounts.models import Party, PartyKind, Role, User
-from homeward.lib.errors import DomainError
+from homeward.lib.errors import DomainError, NotFound
 
 from .common import apply_errors, page_view
 
 
 class UserForm(forms.Form):
     username = forms.CharField(max_length=150, label=gettext_lazy("Username"))
-    password = forms.CharField(widget=forms.PasswordInput, label=gettext_lazy("Initial password"))
+    email = forms.EmailField(
+        max_length=254,
+        label=gettext_lazy("Email"),
+        help_text=gettext_lazy("The user gets a one-time link there to set a password."),
+    )
     role = forms.ChoiceField(choices=Role.choices, label=gettext_lazy("Role"))
     party = forms.ModelChoiceField(
         queryset=Party.objects.all(),
@@ -48,11 +55,16 @@ def users(request):
                 create_user(
                     actor=actor,
                     username=d["username"],
-                    password=d["password"],
+                    email=d["email"],
                     role=d["role"],
                     party=d["party"],
+                    set_password_url=lambda uid, token: request.build_absolute_uri(
+                        reverse("web:password_reset_confirm", args=[uid, token])
+                    ),
                 )
-                messages.success(request, _("User created."))
+                messages.success(
+                    request, _("User created. A link to set the password was sent by email.")
+                )
                 return redirect("web:users")
             if request.POST.get("form") == "party" and party_form.is_valid():
                 d = party_form.cleaned_data
@@ -61,10 +73,14 @@ def users(request):
                 messages.success(request, _("Party created."))
                 return redirect("web:users")
             if request.POST.get("form") == "active":
-                target = User.objects.get(uuid=request.POST["user"])
+                target = User.objects.filter(uuid=_uuid(request.POST.get("user"))).first()
+                if target is None:
+                    raise NotFound("No such user.")
                 set_user_active(actor=actor, user=target, active=request.POST.get("active") == "1")
                 messages.success(request, _("Saved."))
                 return redirect("web:users")
+        except NotFound:
+            raise  # an unknown user answers 404, like any unknown record (page_view renders it)
         except DomainError as exc:
             apply_errors(user_form if request.POST.get("form") == "user" else party_form, exc)
     return render(
@@ -77,3 +93,10 @@ def users(request):
             "party_form": party_form,
         },
     )
+
+
+def _uuid(value) -> uuidlib.UUID | None:
+    try:
+        return uuidlib.UUID(str(value))
+    except ValueError:
+        return None

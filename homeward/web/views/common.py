@@ -1,4 +1,4 @@
-"""Bits every page view uses: turning domain errors into form errors, paging, client address."""
+"""Bits every page view uses: turning domain errors into form errors, paging."""
 
 from __future__ import annotations
 
@@ -47,7 +47,3 @@ def apply_errors(form, exc: DomainError) -> None:
             form.add_error(None, f"{name}: {message}")
     if not errors:
         form.add_error(None, exc.message)
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")

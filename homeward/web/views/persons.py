@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,10 +12,12 @@ from homeward.accounts.access import (
     access_person,
     access_persons,
     can_see_access_log,
+    record_list_access,
     require_role,
     visible_note_parties,
+    who_saw,
 )
-from homeward.accounts.models import AccessLog, Party, PartyKind, Role
+from homeward.accounts.models import Party, PartyKind, Role
 from homeward.lib.errors import DomainError, ValidationFailed
 from homeward.registry import actions
 from homeward.registry.exporting import export_persons
@@ -53,6 +55,7 @@ def person_list(request):
     qs = filter_persons(qs, flt)
     page = Paginator(qs.select_related("home_party"), PAGE_SIZE).get_page(request.GET.get("page"))
     attach_current(page.object_list)
+    record_list_access(request.user, object_type="person", uuids=[p.uuid for p in page.object_list])
     context = {
         "page": page,
         "flt": flt,
@@ -216,9 +219,7 @@ def person_detail(request, uuid):
         "merges": Merge.objects.filter(survivor=person).select_related(
             "merged", "merged_by", "undone_by"
         ),
-        "views": AccessLog.objects.filter(object_uuid=person.uuid)
-        .select_related("user")
-        .order_by("-at")[:50]
+        "views": who_saw(person.uuid).select_related("user")[:50]
         if can_see_access_log(user)
         else None,
         "event_form": event_form,
@@ -392,18 +393,19 @@ def source_detail(request, uuid):
     if source is None or (
         user.role in (Role.BUREAU_OFFICER, Role.MEDIATOR) and source.party_id != user.party_id
     ):
-        from django.http import Http404
-
         raise Http404
     events = StatusEvent.objects.filter(
         source=source, person__in=access_persons(user, include_merged=True)
     )
+    shown = list(events.select_related("person").order_by("-date")[:200])
+    record_list_access(
+        user,
+        object_type="person",
+        uuids=[e.person.uuid for e in shown],
+        detail={"within": f"source:{source.uuid}"},
+    )
     return render(
         request,
         "web/source.html",
-        {
-            "source": source,
-            "events": events.select_related("person").order_by("-date")[:200],
-            "event_count": events.count(),
-        },
+        {"source": source, "events": shown, "event_count": events.count()},
     )

@@ -8,6 +8,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from homeward.accounts.twofactor import demo_second_factors
 from homeward.synth.accounts import DEMO_USERS
 from homeward.synth.scenario import build
 
@@ -38,3 +39,4 @@ class Command(BaseCommand):
         )
         for username, role, party, password in DEMO_USERS:
             self.stdout.write(f"  {role:<16} {party or '':<4} {username:<14} password: {password}")
+        demo_second_factors(self.stdout.write, [u for u, *_ in DEMO_USERS])
