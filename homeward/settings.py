@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "homeward.tracing",
     "homeward.exchanges",
     "homeward.stats",
+    "homeward.reconcile",
     "homeward.web",
 ]
 
