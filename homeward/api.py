@@ -94,11 +94,13 @@ def _register_routers() -> None:
     # Imported here so each app's api module may import this one for `api` without a cycle.
     from homeward.exchanges.api import router as exchanges_router
     from homeward.ledger.api import router as ledger_router
+    from homeward.reconcile.api import router as reconcile_router
     from homeward.registry.api import router as registry_router
 
     api.add_router("/", registry_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/", exchanges_router)
+    api.add_router("/", reconcile_router)
 
 
 _register_routers()

@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("homeward.ledger.urls")),
     path("exchanges/", include("homeward.exchanges.urls")),
+    path("reconcile/", include("homeward.reconcile.urls")),
     path("", include("homeward.web.urls")),
 ]

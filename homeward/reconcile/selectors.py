@@ -219,6 +219,7 @@ def report(user: User, run: ReconciliationRun) -> Report:
     refused = refusals(persons)
     for e, o, _p in rows:
         add(o, e)
+        add("all", e)
     for e, p in matched.items():
         add(f"status:{snap.get(p, ('', ''))[0] or 'none'}", e)
         if p in listed:
@@ -291,6 +292,10 @@ class NameRow:
     outcome_row: EntryOutcome | None = None
     candidates: list[dict] = field(default_factory=list)
 
+    @property
+    def status_label(self) -> str:
+        return str(dict(StatusKind.choices).get(self.status, self.status or "—"))
+
 
 @dataclass
 class NameList:
@@ -307,7 +312,7 @@ def names_behind(
     are counted, not shown. The read is logged (record_list_access)."""
     if not sees_names(user):
         raise NotFound("No such figure.")
-    if key not in {f.key for f in report_.figures} | {
+    if key != "all" and key not in {f.key for f in report_.figures} | {
         p.key for f in report_.figures for p in f.parts
     }:
         raise NotFound("No such figure.")

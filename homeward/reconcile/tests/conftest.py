@@ -23,6 +23,8 @@ REGISTER = [
     ("Кравченко", "Максим", "Юрійович", "1999-09-09"),
     ("Мельник", "Ігор", "Степанович", "1992-01-17"),
     ("Олійник", "Роман", "Богданович", "1996-06-06"),
+    # the same man registered twice by two clerks: a list naming him has two equal candidates
+    ("Мельник", "Ігор", "Степанович", "1992-01-17"),
 ]
 
 
@@ -49,6 +51,7 @@ PUBLISHED = [
     ("Коваленко Андрей Петрович", "01.07.1988"),
     ("Зайцев Тимофей Аркадьевич", "03.04.1971"),
     ("Лисовский Эдуард Германович", "19.12.1968"),
+    ("Мельник Игорь Степанович", "17.01.1992"),
 ]
 
 
@@ -96,3 +99,29 @@ def refused(world, person: Person, *, verified: bool) -> None:
         date="2025-06-01",
         source=src,
     )
+
+
+def upload(world, content=None, **kw):
+    from homeward.reconcile import actions
+
+    return actions.upload_published_list(
+        actor=kw.pop("actor", world.caseworker),
+        content=content if content is not None else list_csv(PUBLISHED, encoding="cp1251"),
+        file_name=kw.pop("file_name", "site.csv"),
+        published_by=kw.pop("published_by", "RU"),
+        **kw,
+    )
+
+
+@pytest.fixture
+def reconcile(django_capture_on_commit_callbacks):
+    """Starts a run and lets the task run (tests' default backend runs it on enqueue)."""
+    from homeward.reconcile import actions
+
+    def go(actor, plist):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = actions.start_reconciliation(actor=actor, published_list=plist)
+        run.refresh_from_db()
+        return run
+
+    return go
