@@ -405,7 +405,7 @@ def compare(
         other = access_version(user, right)
     if run_a is None or other is None:
         raise Conflict("Reconcile both lists first.", code="run_not_done")
-    c = selectors.compare(user, run_a, other)  # type: ignore[arg-type]  # run or version
+    c = selectors.compare(user, run_a, other)
     return {
         "left": c.left,
         "right": c.right,

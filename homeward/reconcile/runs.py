@@ -257,8 +257,8 @@ def _carry_out(run: ReconciliationRun, say: _Progress, threshold: float) -> None
                     explanation=(r.get("explanation") or "")[:2000],
                     candidates=[{**c, "person": str(uuids[c["person"]])} for c in r["candidates"]],
                     duplicate_of_id=r.get("duplicate_of"),
-                    status=snapshot.get(r.get("person"), ("", ""))[0] or "",
-                    detaining_party=snapshot.get(r.get("person"), ("", ""))[1] or "",
+                    status=snapshot.get(r.get("person") or 0, ("", ""))[0],
+                    detaining_party=snapshot.get(r.get("person") or 0, ("", ""))[1],
                     by_review=r.get("by_review", False),
                 )
                 for r in rows

@@ -356,7 +356,7 @@ def names_behind(
                 score=o.score,
                 explanation=o.explanation,
                 on_lists=p in listed,
-                removals=[str(reason_labels.get(r, r)) for r in removed.get(p, [])],
+                removals=[str(reason_labels.get(r, r)) for r in removed.get(p, [])] if p else [],
                 refused=refused.get(p) if p else None,
                 outcome_row=o,
                 candidates=[

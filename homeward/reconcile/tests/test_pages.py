@@ -62,3 +62,13 @@ def test_the_command_reconciles_and_a_second_call_says_what_changed(world, scene
     call_command("reconcile", str(path), "--published-by", "RU", verbosity=0)
     assert "since the previous run: 0 rows changed" in capsys.readouterr().out
     assert PublishedList.objects.count() == 1 and ReconciliationRun.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("uk", "Звірити оприлюднений список"), ("ru", "Сверить опубликованный список")],
+)
+def test_the_page_speaks_ukrainian_and_russian(client, world, language, heading):
+    client.force_login(world.caseworker)
+    client.post("/i18n/setlang/", {"language": language, "next": "/reconcile/"})
+    assert heading in client.get("/reconcile/").content.decode()
