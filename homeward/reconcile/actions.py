@@ -238,19 +238,22 @@ def start_reconciliation(
     failed run is retried by starting a new one."""
     require_role(actor, *UPLOADERS)
     _fail_stale(published_list)
+    busy = Conflict(
+        "This list is being reconciled already; wait for that run to finish.",
+        code="run_in_progress",
+        detail={"published_list": str(published_list.uuid)},
+    )
+    if ReconciliationRun.objects.filter(published_list=published_list, status__in=ACTIVE).exists():
+        raise busy
+    previous = (
+        ReconciliationRun.objects.filter(published_list=published_list, status=RunStatus.DONE)
+        .order_by("-created_at", "-id")
+        .first()
+    )
     try:
         with transaction.atomic():
-            previous = (
-                ReconciliationRun.objects.filter(
-                    published_list=published_list, status=RunStatus.DONE
-                )
-                .order_by("-created_at", "-id")
-                .first()
-            )
-            if ReconciliationRun.objects.filter(
-                published_list=published_list, status__in=ACTIVE
-            ).exists():
-                raise IntegrityError("active run")
+            # Two requests that both passed the check above race here: the partial unique
+            # constraint (one queued or running run per list) lets one of them in.
             run = ReconciliationRun.objects.create(
                 published_list=published_list, previous=previous, started_by=actor
             )
@@ -267,11 +270,7 @@ def start_reconciliation(
                 uuid = str(run.uuid)
                 transaction.on_commit(lambda: reconcile_list.enqueue(uuid))
     except IntegrityError:
-        raise Conflict(
-            "This list is being reconciled already; wait for that run to finish.",
-            code="run_in_progress",
-            detail={"published_list": str(published_list.uuid)},
-        ) from None
+        raise busy from None
     return run
 
 

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from homeward.accounts.access import access_person, request_user
 from homeward.accounts.models import Party
+from homeward.exchanges.models import ListVersion
 from homeward.exchanges.selectors import access_version
 from homeward.lib.errors import Conflict, NotFound, ValidationFailed
 
@@ -397,7 +398,7 @@ def compare(
     user = request_user(request)
     a = selectors.access_list(user, left)
     run_a = selectors.latest_run(a, done=True)
-    other: ReconciliationRun | object
+    other: ReconciliationRun | ListVersion | None
     plist_b = PublishedList.objects.filter(uuid=right).first()
     if plist_b is not None:
         other = selectors.latest_run(plist_b, done=True)
