@@ -359,7 +359,9 @@ def register_unknown(
     bulk action, with its ledger entry."""
     require_role(actor, Role.CASEWORKER)
     chosen = list(
-        EntryOutcome.objects.select_for_update()
+        # Locks the outcome rows only (the joined source's party may be null: PostgreSQL refuses
+        # FOR UPDATE on the nullable side of an outer join), so two clicks register a row once.
+        EntryOutcome.objects.select_for_update(of=("self",))
         .filter(pk__in=[o.pk for o in outcomes], outcome=Outcome.UNKNOWN)
         .select_related("entry", "run__published_list__source__party")
         .order_by("entry__line")
