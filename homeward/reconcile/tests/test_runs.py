@@ -129,6 +129,8 @@ def test_outcomes_follow_the_engines_rule_and_earlier_decisions():
         (4, {"full_name": "олександр ПЕТРЕНКО", "birth_date": "1994"}),
         (5, {"full_name": "Бондар Сергій", "birth_date": "1979"}),
         (6, {"full_name": "Бондар С.", "birth_date": "1979"}),
+        (7, {"full_name": "Мельник Ігор"}),
+        (8, {"full_name": "Мельник Роман", "birth_date": "1960"}),
     ]
     matches = [
         _m(1, 101, "match"),
@@ -137,9 +139,11 @@ def test_outcomes_follow_the_engines_rule_and_earlier_decisions():
         _m(3, 104, "possible"),
         _m(5, 105, "match"),
         _m(6, 105, "match"),
+        _m(7, 106, "match"),
+        _m(8, 107, "match"),
     ]
     decisions = {3: [(104, "same")], 2: [(102, "different")]}
-    got = {r["entry"]: r for r in runs.outcomes_for(entries, matches, decisions)}
+    got = {r["entry"]: r for r in runs.outcomes_for(entries, matches, decisions, {107})}
     assert got[1]["outcome"] == Outcome.MATCHED and got[1]["person"] == 101
     assert got[2]["outcome"] == Outcome.POSSIBLE
     assert [c["person"] for c in got[2]["candidates"]] == [103]
@@ -147,3 +151,7 @@ def test_outcomes_follow_the_engines_rule_and_earlier_decisions():
     assert got[4]["outcome"] == Outcome.DUPLICATE and got[4]["duplicate_of"] == 1
     assert got[5]["outcome"] == Outcome.MATCHED
     assert got[6]["outcome"] == Outcome.DUPLICATE and got[6]["duplicate_of"] == 5
+    # a name alone does not make a match: no birth date on the row, or on the person
+    for undated in (7, 8):
+        assert got[undated]["outcome"] == Outcome.POSSIBLE
+        assert "no birth date" in got[undated]["explanation"]
