@@ -83,7 +83,8 @@ def read_entries(content: bytes, file_name: str) -> list[tuple[int, dict[str, st
                     f"The list has more than {MAX_ROWS:,} rows; split it and upload the parts.",
                     detail={"fields": {"file": f"over {MAX_ROWS} rows"}},
                 )
-            values = {k: v[:500] for k, v in row.values.items() if v}
+            # NUL cannot be stored in PostgreSQL text or JSON; no name or date contains one
+            values = {k: v.replace("\x00", "")[:500] for k, v in row.values.items() if v}
             problem = ""
             if not any(values.get(c) for c in ("family_name", "given_name", "full_name")):
                 problem = "the row has no name"
@@ -114,7 +115,14 @@ def read_entries(content: bytes, file_name: str) -> list[tuple[int, dict[str, st
     return rows
 
 
+def _no_nul(**fields: str) -> None:
+    bad = {name: "contains a NUL character" for name, value in fields.items() if "\x00" in value}
+    if bad:
+        raise ValidationFailed("Some fields are not valid.", detail={"fields": bad})
+
+
 def _publisher(code: str) -> Party:
+    _no_nul(published_by=code or "")
     party = Party.objects.filter(code=(code or "").strip().upper()[:16]).first() if code else None
     if party is None:
         raise ValidationFailed(
@@ -131,6 +139,7 @@ def _published_on(value: PartialDate | dt.date | str | None) -> PartialDate | No
         return value
     if isinstance(value, dt.date):
         return PartialDate.from_date(value)
+    _no_nul(published_on=str(value))
     try:
         return PartialDate.parse(str(value)[:20])
     except PartialDateError as exc:
@@ -154,6 +163,7 @@ def upload_published_list(
     entries of it, never as persons. Refuses the same file from the same party twice (Conflict,
     naming the list it already is: reconcile that one again)."""
     require_role(actor, *UPLOADERS)
+    _no_nul(title=title or "", url=url or "", file_name=file_name or "")
     party = _publisher(published_by)
     date = _published_on(published_on)
     title = (title or "").strip() or f"{party.code}: {file_name}"[:TITLE_MAX]
@@ -275,6 +285,7 @@ def start_reconciliation(
 
 
 def _reason(reason: str) -> str:
+    _no_nul(reason=reason or "")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(

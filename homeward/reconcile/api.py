@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuidlib
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Path, Query, Router, Schema, Status, UploadedFile
@@ -161,10 +162,10 @@ class DecisionOut(Schema):
 
 
 class RegisterIn(Schema):
-    lines: list[int] | None = Field(
+    lines: list[Annotated[int, Field(ge=1, le=10_000_000)]] | None = Field(
         default=None, max_length=actions.MAX_ROWS, description="null: every unknown row"
     )
-    detaining_party: str = Field(default="", max_length=16)
+    detaining_party: str = Field(default="", max_length=16, pattern=r"^[A-Za-z0-9_-]*$")
 
 
 class RegisterOut(Schema):

@@ -97,3 +97,20 @@ def test_an_analyst_reads_suppressed_figures_but_no_names(
     assert "Петренко" not in csv and "ПЕТРЕНКО" not in csv and "<5" in csv
     client.force_login(world.auditor)
     assert client.get(f"{BASE}/runs/{run}/report").status_code == 403
+
+
+def test_nul_characters_and_out_of_range_lines_are_refused_not_crashed_on(client, world):
+    client.force_login(world.caseworker)
+    assert post_list(client, published_by="R\x00U").status_code == 422
+    assert post_list(client, title="a\x00b").status_code == 422
+    r = post_list(client, list_csv([("Петр\x00енко Олександр", "1994")]))
+    assert r.status_code == 201
+    run = ReconciliationRun.objects.create(
+        published_list=PublishedList.objects.get(), started_by=world.caseworker, status="done"
+    )
+    r = client.post(
+        f"{BASE}/runs/{run.uuid}/register-unknown",
+        {"lines": [10**12]},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
