@@ -125,3 +125,13 @@ def reconcile(django_capture_on_commit_callbacks):
         return run
 
     return go
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Labels are read in English here: a page test that switched the language (the test client
+    runs in this thread) must not leave its language behind for the next test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
