@@ -9,9 +9,9 @@ list can be reconciled again.
 Outcomes, in this order of precedence:
   matched    a caseworker said "same" for this row before, or the engine's match rule holds for
              the row's best candidate (probability over the threshold and no other candidate
-             close; see docs/linkage.md)
-  possible   the engine found candidates but none decides it; candidates a caseworker said
-             "different" of are dropped first
+             close; see docs/linkage.md) and both the row and the person have a birth date
+  possible   the engine found candidates but none decides it, or its match rests on the name
+             alone; candidates a caseworker said "different" of are dropped first
   unknown    no candidate at all
   duplicate  the same name and birth date as an earlier row, or matched to the same person as an
              earlier row (the earlier row keeps its outcome)
