@@ -181,6 +181,7 @@ def _register_routers() -> None:
     from homeward.claims.api import router as claims_router
     from homeward.exchanges.api import router as exchanges_router
     from homeward.ledger.api import router as ledger_router
+    from homeward.reconcile.api import router as reconcile_router
     from homeward.registry.api import router as registry_router
     from homeward.tracing.api import router as tracing_router
 
@@ -190,6 +191,7 @@ def _register_routers() -> None:
     api.add_router("/", claims_router)
     api.add_router("/", tracing_router)
     api.add_router("/", accounts_router)
+    api.add_router("/", reconcile_router)
 
 
 _register_routers()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "homeward.exchanges",
     "homeward.stats",
     "homeward.claims",
+    "homeward.reconcile",
     "homeward.web",
     "homeward.worker",
     "django_tasks_db",

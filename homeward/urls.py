@@ -9,5 +9,6 @@ urlpatterns = [
     path("exchanges/", include("homeward.exchanges.urls")),
     path("claims/", include("homeward.claims.urls")),
     path("tracing/", include("homeward.tracing.urls")),
+    path("reconcile/", include("homeward.reconcile.urls")),
     path("", include("homeward.web.urls")),
 ]

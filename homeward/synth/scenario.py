@@ -21,6 +21,7 @@ from homeward.ledger import store
 from .accounts import build_accounts
 from .claims import build_claims
 from .exchanges import build_exchanges
+from .reconcile import build_reconcile
 from .registry import build_registry
 from .tracing import build_tracing
 
@@ -49,6 +50,19 @@ def inquiries(scenario: Scenario) -> None:
         scenario.totals[what] += n
 
 
+def published_list(scenario: Scenario) -> None:
+    """A list the detaining party publishes (a few hundred names, cp1251, one ФИО column),
+    reconciled with every outcome present (synth/reconcile.py)."""
+    summary = build_reconcile(
+        caseworker=scenario.users["caseworker"],
+        publisher=scenario.parties["RU"],
+        rng=scenario.rng,
+        size=max(40, min(300, scenario.size // 10)),
+    )
+    scenario.log(summary)
+    scenario.totals["published lists reconciled"] += 1
+
+
 def claims(scenario: Scenario) -> None:
     """The two sample reports' excerpts with their claims confirmed (synth/claims.py)."""
     made = build_claims(analyst=scenario.users["analyst"], log=scenario.log)
@@ -68,6 +82,7 @@ STEPS: list[Step] = [
     build_registry,
     build_exchanges,
     inquiries,
+    published_list,
     claims,
     sign_checkpoint,
 ]
