@@ -17,5 +17,6 @@ urlpatterns = [
     path("imports/", imports.imports, name="imports"),
     path("imports/<uuid:uuid>/", imports.import_detail, name="import"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/<slug:name>.<slug:fmt>", dashboard.chart_file, name="chart_file"),
     path("users/", admin.users, name="users"),
 ]
