@@ -3,14 +3,23 @@ year), each with its numbers as a table, downloadable as SVG and CSV."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+import csv
+import io
 
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from homeward.accounts.models import Role
+from homeward.ledger.models import Entry
+from homeward.stats.actions import publish_figures
 from homeward.stats.charts import CHARTS, build, categories, label, to_csv, to_svg
 from homeward.stats.figures import CATEGORIES
+from homeward.stats.models import Release
 from homeward.stats.selectors import SMALL_COUNT, figures_for
 
 from .common import page_view
+
+PUBLISHERS = {Role.ANALYST, Role.CASEWORKER, Role.ADMIN}
 
 
 def _filters(request) -> dict:
@@ -88,3 +97,39 @@ def chart_file(request, name: str, fmt: str):
         f'attachment; filename="{name}-{figures["as_of"].isoformat()}.{fmt}"'
     )
     return response
+
+
+@page_view
+def figures(request):
+    """The public figures: publish a release (its bytes enter the ledger) and list releases."""
+    if request.method == "POST":
+        raw = request.POST.get("year", "")[:4]
+        release = publish_figures(actor=request.user, year=int(raw) if raw.isdigit() else None)
+        return redirect("web:figures_release", uuid=release.uuid)
+    return render(
+        request,
+        "stats/figures.html",
+        {"releases": Release.objects.all()[:50], "may_publish": request.user.role in PUBLISHERS},
+    )
+
+
+@page_view
+def figures_release(request, uuid):
+    release = Release.objects.filter(uuid=uuid).first()
+    if release is None:
+        raise Http404
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(release.csv.encode(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="homeward-figures-{release.as_of.isoformat()}.csv"'
+        )
+        return response
+    blocks = []
+    for block in release.csv.split("# ")[2:]:
+        name, _, body = block.partition("\n")
+        rows = list(csv.reader(io.StringIO(body)))
+        blocks.append({"title": CHARTS[name]["title"], "header": rows[0], "rows": rows[1:]})
+    entry = Entry.objects.filter(object_type="figures_release", object_id=str(release.uuid)).first()
+    return render(
+        request, "stats/release.html", {"release": release, "blocks": blocks, "entry": entry}
+    )

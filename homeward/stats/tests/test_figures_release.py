@@ -1,0 +1,44 @@
+"""The public figures export: suppressed bytes, their SHA-256 in the ledger, who may publish."""
+
+import hashlib
+
+import pytest
+
+from homeward.ledger.models import Entry
+from homeward.lib.errors import Forbidden
+from homeward.registry.tests.factories import notified
+from homeward.stats.actions import publish_figures
+from homeward.stats.models import Release
+
+
+def test_a_release_enters_its_bytes_sha256_in_the_ledger(client, world):
+    for i in range(3):
+        notified(world, family_name=f"Бондар{i}")
+    client.force_login(world.analyst)
+    response = client.post("/figures/", {"year": "2025"})
+    assert response.status_code == 302
+    release = Release.objects.get()
+    body = client.get(f"/figures/{release.uuid}/?format=csv").content
+    assert hashlib.sha256(body).hexdigest() == release.sha256
+    entry = Entry.objects.get(object_type="figures_release", object_id=str(release.uuid))
+    assert entry.action == "stats.figures_published"
+    assert release.sha256 in entry.event
+    # Suppressed even when a caseworker publishes: the export is for anyone outside.
+    assert b"<5" in body and b",3," not in body
+    page = client.get(f"/figures/{release.uuid}/").content.decode()
+    assert release.sha256 in page
+
+
+def test_the_same_month_publishes_the_same_bytes(world):
+    notified(world)
+    a = publish_figures(actor=world.caseworker, year=2025)
+    notified(world, family_name="Later")
+    b = publish_figures(actor=world.analyst, year=2025)
+    assert a.sha256 == b.sha256
+
+
+@pytest.mark.parametrize("role", ["ua_officer", "liaison", "mediator", "auditor"])
+def test_only_analysts_caseworkers_and_admins_publish(world, role):
+    with pytest.raises(Forbidden):
+        publish_figures(actor=getattr(world, role))
+    assert not Release.objects.exists()
