@@ -100,3 +100,12 @@ def test_unknown_filters_and_charts_are_harmless(client, world):
     assert client.get("/dashboard/?party=%00&category=x&year=99999").status_code == 200
     assert client.get("/dashboard/nope.csv").status_code == 404
     assert client.get("/dashboard/status.png").status_code == 404
+
+
+def test_the_charts_speak_ukrainian_and_russian(client, world):
+    _held(world, 6)
+    client.force_login(world.analyst)
+    uk = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Час у полоні" in uk and "Завантажити SVG" in uk
+    ru = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Время в плену" in ru
