@@ -142,10 +142,15 @@ def to_csv(chart: Chart, small: int) -> str:
     return out.getvalue()
 
 
+def _short(text: str, limit: int = 36) -> str:
+    # The full label is in the table beside the chart and in the CSV.
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def to_svg(chart: Chart, small: int) -> str:
     """Horizontal grouped bars: one group per row, one bar per series; a hidden value is a grey
     stub marked "<small" so the reader sees that something is there but not how much."""
-    bar, gap, left, width = 12, 10, 150, 620
+    bar, gap, left, width = 12, 10, 230, 700
     known = [v for vs in chart.values for v in vs if v is not None]
     top = max(known, default=0) or 1
     scale = (width - left - 60) / top
@@ -162,7 +167,7 @@ def to_svg(chart: Chart, small: int) -> str:
         group_h = max(1, len(values)) * bar
         parts.append(
             f'<text x="{left - 6}" y="{y + group_h / 2 + 4:.0f}" text-anchor="end">'
-            f"{escape(label(row))}</text>"
+            f"{escape(_short(label(row)))}</text>"
         )
         for i, v in enumerate(values):
             colour = PALETTE[i % len(PALETTE)]
