@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
+from homeward.exchanges.models import Handover
+from homeward.ledger.models import Entry
+from homeward.registry.models import Person, StatusEvent
 
 from .figures import compute
 from .models import Snapshot
@@ -63,9 +68,24 @@ def figures_for(user: User, *, year: int | None = None) -> dict:
     today = timezone.now().date()
     year = year if year and FIRST_YEAR <= year <= today.year else today.year
     as_of = min(dt.date(year, 12, 31), today)
-    return {
-        "as_of": as_of,
-        "year": year,
-        "suppressed": False,
-        "cubes": compute(as_of=as_of, year=year),
-    }
+    key = f"stats:live:{as_of}:{year}:{register_version()}"
+    cubes = cache.get(key)
+    if cubes is None:
+        cubes = compute(as_of=as_of, year=year)
+        cache.set(key, cubes, timeout=3600)
+    return {"as_of": as_of, "year": year, "suppressed": False, "cubes": cubes}
+
+
+def register_version() -> str:
+    """Changes with every write the figures depend on: every action appends a ledger entry in its
+    transaction (STYLE), so the log's size moves with any committed write; the register's own
+    counters are added so that a write outside an action (a migration, a bulk load) is seen too.
+    Nothing here is deleted (append-only register and log), so the largest ids suffice; each is
+    one index lookup, where a COUNT would scan a million rows."""
+    parts = [
+        Entry.objects.aggregate(m=Max("id"))["m"],
+        Person.objects.aggregate(m=Max("id"))["m"],
+        StatusEvent.objects.aggregate(m=Max("id"))["m"],
+        Handover.objects.aggregate(m=Max("id"))["m"],
+    ]
+    return "-".join(str(p) for p in parts)

@@ -109,3 +109,12 @@ def test_the_charts_speak_ukrainian_and_russian(client, world):
     assert "Час у полоні" in uk and "Завантажити SVG" in uk
     ru = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Время в плену" in ru
+
+
+def test_a_caseworkers_figures_follow_every_write(client, world):
+    _held(world, 6)
+    client.force_login(world.caseworker)
+    assert _cell(_csv(client, "status"), "notified", "RU") == "6"
+    notified(world, family_name="Гончаренко")
+    assert _cell(_csv(client, "status"), "notified", "RU") == "7"
+    assert _cell(_csv(client, "status"), "notified", "RU") == "7"
