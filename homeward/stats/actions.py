@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from .models import Release
 from .selectors import SMALL_COUNT, safe_figures
 
 
-def figures_csv(*, year: int | None = None) -> tuple[str, object, int]:
+def figures_csv(*, year: int | None = None) -> tuple[str, dt.date, int]:
     """The public figures as one CSV: every chart of the safe (suppressed, frozen) figures,
     each as a block headed by its name. Same input, same bytes."""
     as_of, year, cubes = safe_figures(year=year)

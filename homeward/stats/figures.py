@@ -34,7 +34,7 @@ CATEGORIES = [SOLDIER, CIVILIAN, FOREIGN]
 
 CAPTURED, EXCHANGED, RELEASED, DIED = "captured", "exchanged", "released", "died"
 FLOWS = [CAPTURED, EXCHANGED, RELEASED, DIED]
-_FLOW_OF = {
+_FLOW_OF: dict[str, str] = {
     StatusKind.EXCHANGED: EXCHANGED,
     StatusKind.REPATRIATED: EXCHANGED,
     StatusKind.RELEASED: RELEASED,
