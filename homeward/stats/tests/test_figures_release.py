@@ -42,3 +42,13 @@ def test_only_analysts_caseworkers_and_admins_publish(world, role):
     with pytest.raises(Forbidden):
         publish_figures(actor=getattr(world, role))
     assert not Release.objects.exists()
+
+
+def test_a_bureau_officer_reads_releases_but_may_not_publish_through_the_page(client, world):
+    publish_figures(actor=world.analyst)
+    client.force_login(world.ua_officer)
+    page = client.get("/figures/").content.decode()
+    assert Release.objects.get().sha256 in page and 'id="publish-figures"' not in page
+    assert client.post("/figures/", {"year": "2025"}).status_code == 403
+    assert Release.objects.count() == 1
+    assert client.get("/figures/00000000-0000-0000-0000-000000000000/").status_code == 404
