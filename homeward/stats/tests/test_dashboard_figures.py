@@ -118,3 +118,49 @@ def test_a_caseworkers_figures_follow_every_write(client, world):
     notified(world, family_name="Гончаренко")
     assert _cell(_csv(client, "status"), "notified", "RU") == "7"
     assert _cell(_csv(client, "status"), "notified", "RU") == "7"
+
+
+def test_the_exchange_timeline_counts_each_side_and_the_wounded_outside_the_count(client, world):
+    # Rows written directly: the negotiation workflow is the exchanges app's own test subject.
+    import datetime as dt
+
+    from homeward.exchanges.models import Exchange, Handover, Negotiation
+
+    negotiation = Negotiation.objects.create(
+        title="Round 1", party_a=world.ua, party_b=world.ru, created_by=world.mediator
+    )
+    exchange = Exchange.objects.create(
+        negotiation=negotiation,
+        date=dt.date(2025, 6, 1),
+        place="Border",
+        transit_country="BY",
+        state="completed",
+        created_by=world.mediator,
+    )
+    for person in _held(world, 8, prefix="Р"):
+        Handover.objects.create(
+            exchange=exchange,
+            person=person,
+            from_party=world.ru,
+            outcome="handed_over",
+            recorded_by=world.caseworker,
+        )
+    wounded = _held(world, 8, by=world.ua_officer, prefix="У")
+    for i, person in enumerate(wounded):
+        person.wounded = i < 2
+        person.save(update_fields=["wounded"])
+        Handover.objects.create(
+            exchange=exchange,
+            person=person,
+            from_party=world.ua,
+            outcome="handed_over",
+            recorded_by=world.caseworker,
+        )
+    client.force_login(world.caseworker)
+    rows = _csv(client, "exchanges")
+    assert rows[0] == ["", "RU", "UA", "total"]
+    assert rows[1] == ["2025-06-01 BY", "8", "8", "16"]
+    assert _cell(_csv(client, "exchanges_wounded"), "2025-06-01 BY", "UA") == "2"
+    client.force_login(world.analyst)
+    assert _cell(_csv(client, "exchanges"), "2025-06-01 BY", "UA") == "8"
+    assert _cell(_csv(client, "exchanges_wounded"), "2025-06-01 BY", "UA") == "<5"
