@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.db.models import CharField
+from django.db.models.functions import Cast
+
 from homeward.accounts.models import Party, PartyKind
 from homeward.exchanges.models import Exchange, ExchangeState, Handover, Outcome
 from homeward.registry.models import (
@@ -101,7 +104,9 @@ def compute(*, as_of: dt.date, year: int) -> dict[str, Cube]:
             superseded_by__isnull=True, date__lte=end, person__merged_into__isnull=True
         )
         .order_by("person_id", "date", "recorded_at", "id")
-        .values_list("person_id", "kind", "date", "source__reliability")
+        # The stored ISO text, not a PartialDate: parsing a million of them was half the time.
+        .annotate(raw_date=Cast("date", output_field=CharField(max_length=10)))
+        .values_list("person_id", "kind", "raw_date", "source__reliability")
         .iterator(chunk_size=20000)
     )
     prefix = f"{year:04d}-"
