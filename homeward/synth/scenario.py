@@ -23,6 +23,7 @@ from .claims import build_claims
 from .exchanges import build_exchanges
 from .reconcile import build_reconcile
 from .registry import build_registry
+from .stats import build_stats
 from .tracing import build_tracing
 
 
@@ -34,6 +35,19 @@ class Scenario:
     parties: dict[str, Party] = field(default_factory=dict)  # by code: UA, RU, NI, MD
     users: dict[str, User] = field(default_factory=dict)  # by username (accounts.DEMO_USERS)
     totals: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def histories(scenario: Scenario) -> None:
+    """Persons whose histories make every chart meaningful: foreign nationals, refusals,
+    joined_forces claims with graded sources, deaths, releases (synth/stats.py)."""
+    made = build_stats(
+        caseworker=scenario.users["caseworker"],
+        ua_officer=scenario.users["ua_officer"],
+        ru_officer=scenario.users["ru_officer"],
+        rng=scenario.rng,
+        size=max(20, min(200, scenario.size // 25)),
+    )
+    scenario.totals["persons with varied histories"] += made
 
 
 def inquiries(scenario: Scenario) -> None:
@@ -80,6 +94,7 @@ Step = Callable[[Scenario], None]
 STEPS: list[Step] = [
     build_accounts,
     build_registry,
+    histories,
     build_exchanges,
     inquiries,
     published_list,

@@ -50,5 +50,8 @@ urlpatterns = [
     path("imports/", imports.imports, name="imports"),
     path("imports/<uuid:uuid>/", imports.import_detail, name="import"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/<slug:name>.<slug:fmt>", dashboard.chart_file, name="chart_file"),
+    path("figures/", dashboard.figures, name="figures"),
+    path("figures/<uuid:uuid>/", dashboard.figures_release, name="figures_release"),
     path("users/", admin.users, name="users"),
 ]

@@ -30,8 +30,10 @@ def test_the_generator_is_deterministic_and_writes_as_each_sides_clerks_do():
 
 def test_the_demo_builds_a_scenario_every_role_can_log_into(db, client):
     summary = build(size=60, rng=random.Random(1), log=lambda _: None)
-    assert "120 persons" in summary
-    assert Person.objects.count() == 120
+    assert "120 persons," in summary and "40 persons with varied histories" in summary
+    # the register's 2 × 60, the charts' varied histories, and the two second records the
+    # published list's step plants for its "possible" outcome
+    assert Person.objects.count() == 120 + 40 + 2
     assert set(Detention.objects.values_list("detaining_party__code", flat=True)) == {"UA", "RU"}
     assert StatusEvent.objects.exclude(kind="notified").exists()
     assert PersonName.objects.filter(is_primary=False).exists()
@@ -44,7 +46,7 @@ def test_the_demo_builds_a_scenario_every_role_can_log_into(db, client):
 def test_the_demo_command_resets_and_rebuilds(transactional_db, capsys):
     call_command("demo", "--size", "20", "--reset")
     call_command("demo", "--size", "20", "--reset")
-    assert Person.objects.count() == 40
+    assert Person.objects.count() == 40 + 40 + 2  # as above, once: the reset emptied the first
     assert "synthetic" in capsys.readouterr().out
 
 

@@ -1,14 +1,135 @@
-from django.shortcuts import render
+"""The dashboard: every chart of homeward/stats for the filters in the URL (party, category,
+year), each with its numbers as a table, downloadable as SVG and CSV."""
 
-from homeward.stats.selectors import SMALL_COUNT, status_by_party
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from homeward.accounts.models import Role
+from homeward.ledger.models import Entry
+from homeward.stats.actions import publish_figures
+from homeward.stats.charts import CHARTS, build, categories, label, to_csv, to_svg
+from homeward.stats.figures import CATEGORIES
+from homeward.stats.models import Release
+from homeward.stats.selectors import SMALL_COUNT, figures_for
 
 from .common import page_view
+
+PUBLISHERS = {Role.ANALYST, Role.CASEWORKER, Role.ADMIN}
+
+
+def _filters(request) -> dict:
+    """Bounded, validated filters; anything unknown falls back to "all"."""
+    party = request.GET.get("party", "")[:8]
+    category = request.GET.get("category", "")[:16]
+    raw_year = request.GET.get("year", "")[:4]
+    year = int(raw_year) if raw_year.isdigit() else None
+    return {
+        "party": party if party.isalnum() else "",
+        "category": category if category in CATEGORIES else "",
+        "year": year,
+    }
+
+
+def _charts(request):
+    f = _filters(request)
+    figures = figures_for(request.user, year=f["year"])
+    parties = figures["cubes"]["status"].dims[1][:-1]
+    if f["party"] not in parties:
+        f["party"] = ""
+    charts = [
+        build(figures["cubes"][spec["cube"]], name, party=f["party"], category=f["category"])
+        for name, spec in CHARTS.items()
+    ]
+    return f, figures, parties, charts
 
 
 @page_view
 def dashboard(request):
+    f, figures, parties, charts = _charts(request)
+    query = "&".join(
+        f"{k}={v}" for k, v in (("party", f["party"]), ("category", f["category"])) if v
+    )
+    query = "&".join(p for p in (query, f"year={figures['year']}") if p)
     return render(
         request,
         "web/dashboard.html",
-        {"table": status_by_party(request.user), "small": SMALL_COUNT},
+        {
+            "charts": [
+                {
+                    "chart": c,
+                    "svg": to_svg(c, SMALL_COUNT),
+                    "rows": [
+                        (label(r), vs, t)
+                        for r, vs, t in zip(c.rows, c.values, c.totals, strict=True)
+                    ],
+                    "series": [label(s) for s in c.series],
+                }
+                for c in charts
+            ],
+            "figures": figures,
+            "filters": f,
+            "parties": parties,
+            "categories": categories(),
+            "years": list(range(figures["as_of"].year, 2013, -1)),
+            "query": query,
+            "small": SMALL_COUNT,
+        },
+    )
+
+
+@page_view
+def chart_file(request, name: str, fmt: str):
+    if name not in CHARTS or fmt not in ("svg", "csv"):
+        raise Http404
+    f, figures, parties, charts = _charts(request)
+    chart = next(c for c in charts if c.name == name)
+    if fmt == "svg":
+        body, ctype = to_svg(chart, SMALL_COUNT), "image/svg+xml"
+    else:
+        body, ctype = to_csv(chart, SMALL_COUNT), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{figures["as_of"].isoformat()}.{fmt}"'
+    )
+    return response
+
+
+@page_view
+def figures(request):
+    """The public figures: publish a release (its bytes enter the ledger) and list releases."""
+    if request.method == "POST":
+        raw = request.POST.get("year", "")[:4]
+        release = publish_figures(actor=request.user, year=int(raw) if raw.isdigit() else None)
+        return redirect("web:figures_release", uuid=release.uuid)
+    return render(
+        request,
+        "stats/figures.html",
+        {"releases": Release.objects.all()[:50], "may_publish": request.user.role in PUBLISHERS},
+    )
+
+
+@page_view
+def figures_release(request, uuid):
+    release = Release.objects.filter(uuid=uuid).first()
+    if release is None:
+        raise Http404
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(release.csv.encode(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="homeward-figures-{release.as_of.isoformat()}.csv"'
+        )
+        return response
+    blocks = []
+    for block in release.csv.split("# ")[2:]:
+        name, _, body = block.partition("\n")
+        rows = list(csv.reader(io.StringIO(body)))
+        blocks.append({"title": CHARTS[name]["title"], "header": rows[0], "rows": rows[1:]})
+    entry = Entry.objects.filter(object_type="figures_release", object_id=str(release.uuid)).first()
+    return render(
+        request, "stats/release.html", {"release": release, "blocks": blocks, "entry": entry}
     )
