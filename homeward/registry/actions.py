@@ -96,9 +96,19 @@ def create_source(
     note: str = "",
 ) -> Source:
     require_role(actor, Role.CASEWORKER, Role.BUREAU_OFFICER, Role.FAMILY_LIAISON)
-    if actor.role == Role.BUREAU_OFFICER and (party is None or party.pk != actor.party_id):
-        # A party's officer speaks for its own party only: a source in another party's name
-        # would show in that party's list as if it had published it.
+    # A list the other side published is a public document: an officer may record that it was
+    # published (to reconcile it, issue 18), but not grade it: it stays F6 ("cannot be judged")
+    # until the intermediary grades it.
+    others_published_list = (
+        kind == SourceKind.LIST and party is not None and (reliability, credibility) == ("F", "6")
+    )
+    if (
+        actor.role == Role.BUREAU_OFFICER
+        and (party is None or party.pk != actor.party_id)
+        and not others_published_list
+    ):
+        # A party's officer speaks for its own party only: a graded source in another party's
+        # name would show in that party's list as if it had published it.
         raise Forbidden(
             "A bureau officer records its own party's sources only.",
             detail={"fields": {"party": "must be your own party"}},

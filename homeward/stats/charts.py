@@ -14,6 +14,8 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext_lazy as _
 
+from homeward.registry.models import StatusKind
+
 from .figures import CATEGORIES, NONE
 from .suppression import TOTAL, Cube
 
@@ -91,8 +93,6 @@ PALETTE = ["#1f5f8b", "#c0392b", "#2e8b57", "#8e6c00", "#6a3d9a", "#555555"]
 
 
 def label(code: str) -> str:
-    from homeward.registry.models import StatusKind
-
     if code in LABELS:
         return str(LABELS[code])
     return str(dict(StatusKind.choices).get(code, code))

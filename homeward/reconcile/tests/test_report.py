@@ -57,7 +57,7 @@ def test_the_names_behind_a_figure_carry_the_registers_facts_and_the_read_is_log
     assert (row.line, row.person, row.removals) == (4, scene.persons[2], ["Duplicate record"])
     assert not row.on_lists
     log = AccessLog.objects.filter(user=world.caseworker, object_type="person").last()
-    assert log.detail["uuids"] == [str(scene.persons[2].uuid)]
+    assert list(log.records.values_list("object_uuid", flat=True)) == [scene.persons[2].uuid]
     [verified] = names_behind(world.caseworker, r, "refused_verified").rows
     assert verified.person == scene.persons[3] and verified.refused is True
 
