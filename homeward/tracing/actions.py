@@ -83,8 +83,8 @@ def _check(pair: CandidatePair) -> str | None:
 
 def _existing(keys: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], Candidate]:
     """The known candidates of these pair keys, in linear time: per chunk and kind, one query
-    by both key columns' IN lists (served by the pair's unique index), the exact pairs kept in
-    Python. (A Q OR-ed pair by pair copies its children at every `|`: quadratic.)"""
+    by one key column's IN list (served by its index), the exact pairs kept in Python. (A Q
+    OR-ed pair by pair copies its children at every `|`: quadratic.)"""
     out: dict[tuple[str, int, int], Candidate] = {}
     wanted = set(keys)
     columns = {
@@ -95,17 +95,15 @@ def _existing(keys: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], Ca
         of_kind = [(a, b) for k, a, b in keys if k == kind]
         for start in range(0, len(of_kind), _LOOKUP_CHUNK):
             chunk = of_kind[start : start + _LOOKUP_CHUNK]
-            rows = Candidate.objects.filter(
-                kind=kind,
-                **{
-                    f"{first}__in": sorted({a for a, _ in chunk}),
-                    f"{second}__in": sorted({b for _, b in chunk}),
-                },
-            ).only(
+            # Driven by the key column with fewer distinct values in the chunk: an IN list on
+            # both would make SQLite probe their cross product.
+            lefts, rights = {a for a, _ in chunk}, {b for _, b in chunk}
+            column, values = (first, lefts) if len(lefts) <= len(rights) else (second, rights)
+            rows = Candidate.objects.filter(kind=kind, **{f"{column}__in": sorted(values)}).only(
                 "id", "kind", "inquiry_id", "person_id", "other_person_id", "state", "fingerprint"
             )
             for c in rows:
-                key = (kind, getattr(c, first), getattr(c, second))
+                key = (c.kind, getattr(c, first), getattr(c, second))
                 if key in wanted:
                     out[key] = c
     return out
