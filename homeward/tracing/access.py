@@ -226,11 +226,7 @@ def pending_count(user: User) -> int | None:
         qs = access_candidates(user)
     except Forbidden:
         return None
-    from .models import QUEUE_STATES
+    from .selectors import waiting_count
 
-    # As the queue counts: pairs whose record was merged away are not reviewed.
-    return (
-        qs.filter(state__in=QUEUE_STATES, person__merged_into__isnull=True)
-        .exclude(other_person__merged_into__isnull=False)
-        .count()
-    )
+    # As the queue counts (pairs whose record was merged away are not reviewed), on its indexes.
+    return waiting_count(qs)

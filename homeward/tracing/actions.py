@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from homeward.accounts.access import require_role
@@ -82,24 +82,30 @@ def _check(pair: CandidatePair) -> str | None:
 
 
 def _existing(keys: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], Candidate]:
+    """The known candidates of these pair keys, in linear time: per chunk and kind, one query
+    by one key column's IN list (served by its index), the exact pairs kept in Python. (A Q
+    OR-ed pair by pair copies its children at every `|`: quadratic.)"""
     out: dict[tuple[str, int, int], Candidate] = {}
-    for start in range(0, len(keys), _LOOKUP_CHUNK):
-        chunk = keys[start : start + _LOOKUP_CHUNK]
-        q = Q(pk__in=[])
-        for kind, a, b in chunk:
-            if kind == CandidateKind.INQUIRY_PERSON:
-                q |= Q(kind=kind, inquiry_id=a, person_id=b)
-            else:
-                q |= Q(kind=kind, person_id=a, other_person_id=b)
-        for c in Candidate.objects.filter(q).only(
-            "id", "kind", "inquiry_id", "person_id", "other_person_id", "state", "fingerprint"
-        ):
-            if c.kind == CandidateKind.INQUIRY_PERSON:
-                assert c.inquiry_id is not None
-                out[(c.kind, c.inquiry_id, c.person_id)] = c
-            else:
-                assert c.other_person_id is not None
-                out[(c.kind, c.person_id, c.other_person_id)] = c
+    wanted = set(keys)
+    columns = {
+        CandidateKind.INQUIRY_PERSON: ("inquiry_id", "person_id"),
+        CandidateKind.PERSON_PERSON: ("person_id", "other_person_id"),
+    }
+    for kind, (first, second) in columns.items():
+        of_kind = [(a, b) for k, a, b in keys if k == kind]
+        for start in range(0, len(of_kind), _LOOKUP_CHUNK):
+            chunk = of_kind[start : start + _LOOKUP_CHUNK]
+            # Driven by the key column with fewer distinct values in the chunk: an IN list on
+            # both would make SQLite probe their cross product.
+            lefts, rights = {a for a, _ in chunk}, {b for _, b in chunk}
+            column, values = (first, lefts) if len(lefts) <= len(rights) else (second, rights)
+            rows = Candidate.objects.filter(kind=kind, **{f"{column}__in": sorted(values)}).only(
+                "id", "kind", "inquiry_id", "person_id", "other_person_id", "state", "fingerprint"
+            )
+            for c in rows:
+                key = (c.kind, getattr(c, first), getattr(c, second))
+                if key in wanted:
+                    out[key] = c
     return out
 
 

@@ -219,8 +219,16 @@ class Candidate(models.Model):
             ),
         ]
         indexes = [
-            # The review queue: WHERE state IN (pending, second_look) ORDER BY score DESC.
-            models.Index(fields=["state", "-score"]),
+            # The review queue (tracing.selectors.ReviewQueue), one state at a time:
+            #   WHERE state = %s ORDER BY score DESC, id LIMIT/OFFSET   (a page)
+            #   WHERE state IN (pending, second_look) GROUP BY state  (its counts, index only)
+            models.Index(fields=["state", "-score", "id"], name="tracing_cand_queue_idx"),
+            # The queue of one kind (?kind=, and a liaison's inquiry candidates):
+            #   WHERE state = %s AND kind = %s ORDER BY score DESC, id   (a page)
+            #   WHERE state IN (...) AND kind = %s GROUP BY state        (its counts, index only)
+            models.Index(
+                fields=["state", "kind", "-score", "id"], name="tracing_cand_queue_kind_idx"
+            ),
             # Re-matching and dedupe: "is this pair already known?" by person.
             models.Index(fields=["person", "kind"]),
         ]

@@ -17,7 +17,8 @@ from homeward.web.views.common import page_view
 
 from . import actions
 from .access import access_candidate, access_candidates
-from .models import QUEUE_STATES, CandidateKind, Decision, Verdict
+from .models import CandidateKind, Decision, Verdict
+from .selectors import ReviewQueue
 from .views import _candidates_context
 
 QUEUE_PAGE = 20
@@ -34,19 +35,16 @@ def queue(request):
     user = request.user
     _reviewer(user)
     kind = request.GET.get("kind", "")
-    # A pair whose record was merged away is not reviewed (the survivor is re-matched).
-    qs = (
-        access_candidates(user)
-        .filter(state__in=QUEUE_STATES, person__merged_into__isnull=True)
-        .exclude(other_person__merged_into__isnull=False)
-    )
+    base = access_candidates(user)
     if kind in CandidateKind.values:
-        qs = qs.filter(kind=kind)
-    # second_look sorts after pending alphabetically: reversed, second looks come first.
-    qs = qs.select_related("inquiry", "inquiry__home_party", "person").order_by(
-        "-state", "-score", "id"
-    )
+        base = base.filter(kind=kind)
+    # Second looks first, then the best score; pairs whose record was merged away are left out
+    # (the survivor is re-matched). Counted and paged on the candidate indexes (selectors).
+    qs = ReviewQueue(base)
     page = Paginator(qs, QUEUE_PAGE).get_page(request.GET.get("page"))
+    if kind not in CandidateKind.values:
+        # The navigation's badge counts the same queue: counted once per request.
+        request.tracing_waiting = qs.count()
     last = (
         Decision.objects.filter(decided_by=user, undone_at__isnull=True)
         .select_related("candidate")

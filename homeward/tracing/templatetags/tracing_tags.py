@@ -12,4 +12,5 @@ def pending_count(context) -> int | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    return _pending_count(user)
+    waiting = getattr(request, "tracing_waiting", None)  # the queue page counted it already
+    return waiting if waiting is not None else _pending_count(user)
