@@ -60,6 +60,7 @@ def test_the_language_switch_works_under_the_policy(page, live_server, world):
     csp = watch_csp(page)
     login(page, live_server, "analyst")
     page.select_option("select[name=language]", "uk")
-    page.wait_for_load_state("load")
+    # the switch submits a form and the next page loads: wait for it, not for the current one
+    page.wait_for_function("document.documentElement.lang === 'uk'", timeout=20_000)
     assert page.locator("html").get_attribute("lang") == "uk"
     assert csp == []
