@@ -1,7 +1,7 @@
 """RFC 6962 / RFC 9162 Merkle trees: hashing, proofs, verification. Pure Python, no Django.
 
 Verification follows the transparency-dev/merkle algorithms (the reference the test vectors in
-shared/testdata/merkle come from), including the subtree inclusion and consistency proofs of the
+homeward/ledger/tests/data/merkle come from), including the subtree inclusion and consistency proofs of the
 Merkle Tree Certificates draft. Proof *generation* is RFC 6962 §2.1.1–2.1.2 written over a
 `subtree(start, end) -> hash` callback, so a caller can serve stored subtree hashes and never
 load the whole log (see store.py).
