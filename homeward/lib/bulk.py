@@ -49,6 +49,34 @@ def _needs_prep(field: models.Field) -> bool:
     return isinstance(field, PartialDateField) or not isinstance(field, _PLAIN)
 
 
+def _partial_date(value: Any, conn: Any) -> Any:
+    # PartialDateField.get_prep_value, without the two calls Django makes to reach it
+    return None if value is None else str(value)
+
+
+def _prep_for(field: models.Field, conn: Any) -> Callable[[Any, Any], Any] | None:
+    """What turns a value of `field` into the driver's value: None when it passes as it is;
+    for the fields every import row has (partial dates, uuids) the same result as the field's
+    get_db_prep_save by a shorter way, which is a tenth of an import's time at 100,000 rows."""
+    from homeward.lib.dates import PartialDateField
+
+    if not _needs_prep(field):
+        return None
+    if isinstance(field, PartialDateField):
+        return _partial_date
+    save = field.get_db_prep_save
+    if isinstance(field, models.UUIDField):
+        native = conn.features.has_native_uuid_field
+
+        def uuid_value(value: Any, conn: Any) -> Any:
+            if type(value) is uuid.UUID:
+                return value if native else value.hex
+            return save(value, conn)
+
+        return uuid_value
+    return save
+
+
 @functools.lru_cache(maxsize=256)
 def _plan(
     model: type[models.Model], columns: tuple[str, ...], alias: str
@@ -62,7 +90,7 @@ def _plan(
     extra = [f for f in meta.concrete_fields if f.attname not in columns and not f.primary_key]
     uuids = [f for f in extra if isinstance(f, models.UUIDField) and f.has_default()]
     others = [f for f in extra if f not in uuids]
-    preps = [(f.get_db_prep_save if _needs_prep(f) else None) for f in given]
+    preps = [_prep_for(f, conn) for f in given]
     qn = conn.ops.quote_name
     all_fields = given + uuids + others
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from model metadata only
@@ -86,7 +114,10 @@ def insert_rows(
     sql, copy_sql, preps, uuids, others = _plan(model, tuple(columns), DEFAULT_DB_ALIAS)
     now = timezone.now()
     per_row: list[Callable[[], Any]] = [
-        functools.partial(_new_uuid, f.get_db_prep_save, conn) for f in uuids
+        uuid.uuid4
+        if conn.features.has_native_uuid_field
+        else functools.partial(_new_uuid, f.get_db_prep_save, conn)
+        for f in uuids
     ]
     constant = [
         f.get_db_prep_save(
