@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -105,6 +107,67 @@ def agreement(a: Path, b: Path) -> str:
     return f"{verdict}: {len(ma):,} pairs, largest score difference {worst:.1e}, {decisions} decisions differ"
 
 
+def event_summary(events: Path, top: int = 8) -> str:
+    """Where Spark's time went, from its event log: jobs, stages and tasks, the executors' run
+    and CPU time, and the longest stages by the call site that started them."""
+    stages: list[tuple[float, str, int]] = []
+    tasks = run_ms = cpu_ns = gc_ms = 0
+    jobs = 0
+    first = last = None
+    for path in events.rglob("*"):
+        if not path.is_file():
+            continue
+        for line in path.read_text(errors="replace").splitlines():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(event, dict):
+                continue
+            kind = event.get("Event")
+            if kind == "SparkListenerJobStart":
+                jobs += 1
+            elif kind == "SparkListenerStageCompleted":
+                info = event["Stage Info"]
+                start, end = info.get("Submission Time"), info.get("Completion Time")
+                if start and end:
+                    stages.append((end - start, info["Stage Name"], info["Number of Tasks"]))
+                    first = start if first is None else min(first, start)
+                    last = end if last is None else max(last, end)
+            elif kind == "SparkListenerTaskEnd":
+                tasks += 1
+                m = event.get("Task Metrics") or {}
+                run_ms += m.get("Executor Run Time", 0)
+                cpu_ns += m.get("Executor CPU Time", 0)
+                gc_ms += m.get("JVM GC Time", 0)
+    if not stages:
+        return "(no event log)"
+    busy = sum(d for d, _, _ in stages) / 1000
+    span = ((last or 0) - (first or 0)) / 1000
+    out = [
+        f"{jobs} jobs, {len(stages)} stages, {tasks:,} tasks; first stage to last {span:.1f} s, "
+        f"stages summed {busy:.1f} s; executors' task run time {run_ms / 1000:.1f} s, of which "
+        f"CPU {cpu_ns / 1e9:.1f} s, GC {gc_ms / 1000:.1f} s",
+        "longest stages:",
+    ]
+    for ms, name, n in sorted(stages, reverse=True)[:top]:
+        out.append(f"  {ms / 1000:7.1f} s  {n:4d} tasks  {name}")
+    return "\n".join(out)
+
+
+def commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(HERE), "describe", "--always", "--dirty"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head.stdout.strip()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -121,6 +184,7 @@ def main() -> None:
     truth = metrics.read_truth(data / "truth.csv")
 
     rows = []
+    load = os.getloadavg()
     with (
         tempfile.TemporaryDirectory(prefix="hw-spark-") as work,
         spark_mod.standalone_cluster(
@@ -134,9 +198,14 @@ def main() -> None:
         ]
         print(f"cluster up at {cluster.master}; running on Spark…", file=sys.stderr)
         # read by pyspark when it starts the driver's JVM, as spark-submit's options would be
+        events = Path(work) / "events"
+        events.mkdir()
         os.environ["PYSPARK_SUBMIT_ARGS"] = (
             f"--conf spark.executor.memory={args.worker_memory} "
-            f"--conf spark.driver.memory={args.driver_memory} pyspark-shell"
+            f"--conf spark.driver.memory={args.driver_memory} "
+            f"--conf spark.eventLog.enabled=true --conf spark.eventLog.dir=file://{events} "
+            "--conf spark.eventLog.compress=false "
+            "pyspark-shell"
         )
         out_spark = data / "matches-spark.csv"
         sec, mib = link(
@@ -145,6 +214,8 @@ def main() -> None:
         os.environ.pop("PYSPARK_SUBMIT_ARGS")
         rows.append(("spark standalone (1 worker)", sec, mib, out_spark))
         print(f"  spark: {sec:.1f} s, {mib:,.0f} MiB", file=sys.stderr)
+        spark_events = event_summary(events)
+        print(spark_events, file=sys.stderr)
     print("running on DuckDB…", file=sys.stderr)
     out_duck = data / "matches-duckdb-train-none.csv"
     sec, mib = link(left, right, out_duck, [], [])
@@ -154,7 +225,7 @@ def main() -> None:
     text = (
         f"### Spark standalone on one machine: {args.register:,} register × "
         f"{args.inquiries:,} inquiries, seed {args.seed} — {dt.datetime.now(dt.UTC).date()}\n\n"
-        f"Machine: {run.machine()}. One worker with {args.cores} cores and "
+        f"Machine: {run.machine()}; commit {commit()}. One worker with {args.cores} cores and "
         f"{args.worker_memory} (driver JVM {args.driver_memory}); both engines with "
         "`--train none`.\n\n"
         "| engine | wall time | peak memory (all processes) | precision | recall | F1 |\n"
@@ -167,6 +238,14 @@ def main() -> None:
             f"{q['recall']:.4f} | {q['f1']:.4f} |\n"
         )
     text += f"\nMatches, Spark against DuckDB: {agreement(rows[0][3], rows[1][3])}.\n"
+    text += f"\nLoad average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; after: "
+    text += " ".join(f"{x:.2f}" for x in os.getloadavg()) + ".\n"
+    for name, log in (("spark", out_spark), ("duckdb", out_duck)):
+        logged = log.with_suffix(".log").read_text(errors="replace")
+        phases = re.findall(r"\[ *[0-9.]+s\] [^\[\n]*", logged)
+        text += f"\n`homeward link` on {name}, its progress:\n\n```\n" + "\n".join(phases)
+        text += "\n```\n"
+    text += f"\nSpark's event log:\n\n```\n{spark_events}\n```\n"
     print(text)
     if not args.no_append:
         run.append_results(text)

@@ -159,6 +159,23 @@ def insert_rows(
     return count
 
 
+def reserve_ids(model: type[models.Model], count: int) -> list[int] | None:
+    """On PostgreSQL, `count` fresh primary keys from the table's own sequence in one query, for
+    rows about to be inserted with them (so their ids need not be looked up afterwards: at
+    100,000 rows that look-up was 20 queries of 5,000 parameters each, whose conversion cost
+    more than the inserts). None elsewhere: the caller inserts without ids and looks them up."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql" or count <= 0:
+        return None
+    meta = model._meta
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _copy(conn: Any, copy_sql: str, head: list[list[Any]], rest: Iterable[list[Any]]) -> int:
     """Streams prepared rows through PostgreSQL's COPY FROM STDIN on the caller's connection
     (and so its transaction); psycopg adapts each value as it would a query parameter."""

@@ -92,6 +92,10 @@ def session(master: str | None = None, *, app_name: str = "homeward-link"):
     if not _configured("spark.sql.shuffle.partitions"):
         # Spark's 200 suit terabytes; linkage runs here are thousands to millions of rows.
         builder = builder.config("spark.sql.shuffle.partitions", "8")
+    if not _configured("spark.sql.execution.arrow.pyspark.enabled"):
+        # The lists reach Spark as pandas frames and the scored pairs come back as one: without
+        # Arrow, pyspark pickles them row by row through the driver's Python.
+        builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
     if not _configured("spark.ui.enabled") and master_url(master).startswith("local"):
         builder = builder.config("spark.ui.enabled", "false")
     return builder.getOrCreate()

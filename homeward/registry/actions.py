@@ -18,7 +18,7 @@ from django.utils import timezone
 from homeward.accounts.access import can_see_person, require_role
 from homeward.accounts.models import Party, PartyKind, Role, User
 from homeward.ledger.actions import append
-from homeward.lib.bulk import insert_rows
+from homeward.lib.bulk import insert_rows, reserve_ids
 from homeward.lib.dates import PartialDate, PartialDateError
 from homeward.lib.errors import Conflict, Forbidden, ValidationFailed
 from homeward.tracing.tasks import persons_entered
@@ -603,9 +603,13 @@ def _insert_persons(
 ) -> list[PersonRef]:
     """The person rows; returns their ids and uuids, in the rows' order."""
     uuids = [uuidlib.uuid4() for _ in rows]
+    # On PostgreSQL the ids come from the sequence before the insert (one query); elsewhere
+    # they are looked up by uuid after it.
+    reserved = reserve_ids(Person, len(rows))
     insert_rows(
         Person,
         [
+            *(["id"] if reserved else []),
             "uuid",
             "family_name",
             "given_name",
@@ -627,6 +631,7 @@ def _insert_persons(
         ],
         (
             (
+                *((reserved[i],) if reserved else ()),
                 u,
                 f.family_name,
                 f.given_name,
@@ -646,9 +651,11 @@ def _insert_persons(
                 actor.pk,
                 {source.uuid.hex: f.external_id} if f.external_id else {},
             )
-            for u, f in zip(uuids, rows, strict=True)
+            for i, (u, f) in enumerate(zip(uuids, rows, strict=True))
         ),
     )
+    if reserved:
+        return [PersonRef(pk, u) for pk, u in zip(reserved, uuids, strict=True)]
     ids: dict[uuidlib.UUID, int] = {}
     for start in range(0, len(uuids), 5000):
         ids.update(

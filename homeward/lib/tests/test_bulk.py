@@ -63,3 +63,29 @@ def test_dates_and_times_survive(world):
         [(world.caseworker.pk, AccessKind.VIEW, "person", 1, {}, when)] * (COPY_FROM + 1),
     )
     assert set(AccessLog.objects.values_list("at", flat=True)) == {when}
+
+
+def test_reserved_ids_are_the_rows_ids_and_the_sequence_moves_past_them(world):
+    import uuid
+
+    from homeward.lib.bulk import reserve_ids
+
+    n = COPY_FROM + 3
+    ids = reserve_ids(Person, n)
+    if connection.vendor != "postgresql":
+        assert ids is None
+        return
+    assert ids is not None and len(set(ids)) == n
+    uuids = [uuid.uuid4() for _ in range(n)]
+    by = world.caseworker.pk
+    insert_rows(
+        Person,
+        ["id", "uuid", *PERSON_COLUMNS],
+        [
+            (pk, u, f"P{i}", "", None, "M", by)
+            for i, (pk, u) in enumerate(zip(ids, uuids, strict=True))
+        ],
+    )
+    assert dict(Person.objects.values_list("uuid", "pk")) == dict(zip(uuids, ids, strict=True))
+    later = Person.objects.create(family_name="Later", created_by_id=by)
+    assert later.pk > max(ids)  # the ORM's next insert does not collide with a reserved id
