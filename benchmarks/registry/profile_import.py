@@ -22,24 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # noqa: E402
 
 
-def server_pid(connection) -> int | None:
-    """The PostgreSQL backend serving this connection, when it runs on this machine."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    return pid if Path(f"/proc/{pid}/stat").exists() else None
-
-
-def cpu_of(pid: int | None) -> float:
-    """User + system CPU seconds of a process on this machine (0 without one)."""
-    if not pid:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100_000)
@@ -70,7 +52,7 @@ def main() -> None:
     )
     content, _ = run.make_csv(args.rows, args.seed)
     phases: dict[str, float] = {}
-    server = server_pid(connection)
+    server = run.server_pid(connection)
     server_cpu: dict[str, float] = {}
     from homeward.registry import importing
 
@@ -78,12 +60,12 @@ def main() -> None:
 
     def timed(name, fn):
         def wrapper(*a, **kw):
-            t0, s0 = time.perf_counter(), cpu_of(server)
+            t0, s0 = time.perf_counter(), run.cpu_of(server)
             try:
                 return fn(*a, **kw)
             finally:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - t0
-                server_cpu[name] = server_cpu.get(name, 0.0) + cpu_of(server) - s0
+                server_cpu[name] = server_cpu.get(name, 0.0) + run.cpu_of(server) - s0
 
         return wrapper
 
@@ -92,7 +74,7 @@ def main() -> None:
     importing._refresh_statistics = timed("ANALYZE", importing._refresh_statistics)
     prof = None if args.no_profile else cProfile.Profile()
     load = os.getloadavg()
-    t, c, s0 = time.perf_counter(), time.process_time(), cpu_of(server)
+    t, c, s0 = time.perf_counter(), time.process_time(), run.cpu_of(server)
     if prof:
         prof.enable()
     result = import_person_list(
@@ -101,7 +83,7 @@ def main() -> None:
     if prof:
         prof.disable()
     wall, cpu = time.perf_counter() - t, time.process_time() - c
-    server_total = cpu_of(server) - s0
+    server_total = run.cpu_of(server) - s0
     assert result.ok, result.errors[:5]
     print(
         f"{connection.vendor}: {args.rows:,} rows in {wall:.1f} s wall, {cpu:.1f} s CPU "
