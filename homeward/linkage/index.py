@@ -52,6 +52,8 @@ NEAR_READ = 120
 _SURNAME_RULES = tuple(
     i for i, (_, _, right) in enumerate(BLOCKING_RULES) if right[0] == "sn" and len(right) == 2
 )
+# ... and (snc, gg): every record whose surname has the same consonants.
+_CONSONANT_RULES = tuple(i for i, (_, _, right) in enumerate(BLOCKING_RULES) if right[0] == "snc")
 
 
 class SearchIndex:
@@ -162,23 +164,29 @@ class SearchIndex:
 
     def near(self, person: Person, *, limit: int = 10, exclude: Iterable[str] = ()) -> list[Match]:
         """Records whose surname key is the inquiry's (or its Ukrainian/Russian other form's),
-        else starts with its first four letters, best first by the model's weight, whatever
-        the weight: for an inquiry that blocking leaves with too few candidates (a surname
-        alone, a surname and a year). Reads at most NEAR_READ records, the years nearest the
-        inquiry's first. Decision "name"; `score` is the model's probability."""
+        else whose surname has its consonants, else whose surname key starts with its first
+        four letters, best first by the model's weight, whatever the weight: for an inquiry
+        that blocking leaves with too few candidates (a surname alone, a surname and a year).
+        Reads at most NEAR_READ records a key range, the years nearest the inquiry's first.
+        Decision "name"; `score` is the model's probability."""
         if self.scorer is None:
             raise ValueError("the index is empty: build it first")
         query = features(person, -1)
         surnames = [s for s in dict.fromkeys((query["sn"], query["sn_ru"])) if s]
+        tiers = [
+            [(r, f"{r}|{s}|", query["byear"]) for s in surnames for r in _SURNAME_RULES],
+            [(r, f"{r}|{query['snc']}|", None) for r in _CONSONANT_RULES if query["snc"]],
+            [
+                (r, f"{r}|{s}", None)
+                for s in sorted({s[:4] for s in surnames if len(s) > 4})
+                for r in _SURNAME_RULES
+            ],
+        ]
         skip = set(exclude)
         ids: dict[int, None] = {}
-        for prefixes in (surnames, sorted({s[:4] for s in surnames if len(s) > 4})):
-            for sn in prefixes:
-                whole = sn in surnames
-                for rule in _SURNAME_RULES:
-                    low = f"{rule}|{sn}|" if whole else f"{rule}|{sn}"
-                    year = query["byear"] if whole else None
-                    ids.update(dict.fromkeys(self._range(low, year, rule)))
+        for tier in tiers:
+            for rule, low, year in tier:
+                ids.update(dict.fromkeys(self._range(low, year, rule)))
             if ids:
                 break
         if not ids:

@@ -429,7 +429,7 @@ def search_register(inquiry, *, limit: int = LIMIT) -> list[Found]:
             Found(int(m.right_id), m.score, "name", explanation_json(m.explanation, "name"))
             for m in index.near(record, limit=limit - len(out), exclude=map(str, seen))
         ]
-        if not more:  # nothing by surname in the index: a given name alone, a rare surname
+        if not out and not more:  # nothing in the index: a given name alone, a rare surname
             query = features(record, -1)
             more = _by_name(index, inquiry, query, seen, limit - len(out))
     if covered.name < stamp.name:  # the index is still catching up with a large import
