@@ -117,8 +117,9 @@ def main() -> None:
     index = register_index()
     build = time.monotonic() - t
     assert index is not None
-    print(f"index built in {build:.0f} s", flush=True)
+    print(f"index ready in {build:.0f} s", flush=True)
 
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     form_ms, index_ms, form_cpu, index_cpu = [], [], [], []
     found = findable = 0
     for r in inquiries:
@@ -144,6 +145,8 @@ def main() -> None:
             findable += 1
             found += truth in [external.get(f.person_id) for f in results[:5]]
 
+    load_after = " ".join(f"{x:.1f}" for x in os.getloadavg())
+
     def q(values: list[float]) -> str:
         p = statistics.quantiles(values, n=100, method="inclusive")
         return f"{p[49]:.1f} | **{p[94]:.1f}** | {p[98]:.1f} | {max(values):.1f}"
@@ -151,9 +154,10 @@ def main() -> None:
     engine = "postgresql" if args.database_url else "sqlite"
     text = f"""### Search behind the form: {args.register:,} register persons, {args.queries:,} inquiries ({engine}) — {today()}
 
-Machine: {machine()}. Seed {args.seed}. Generated in {gen:.0f} s, imported in {filled:.0f} s,
-the index built from the database in {build:.0f} s (the first search after a change; above
-200,000 spellings the form keeps using the previous index, see tracing/search.py).
+Machine: {machine()}. Seed {args.seed}. Generated in {gen:.0f} s, imported in {filled:.0f} s;
+the index ready for the first search in {build:.0f} s (`register_index()`: built from the
+database, or opened from its file when one covers this register, see tracing/search.py).
+Load average before/after timing: {load_before} / {load_after}.
 
 | path | p50 ms | p95 ms | p99 ms | max ms |
 |---|---:|---:|---:|---:|

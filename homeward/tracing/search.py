@@ -100,7 +100,8 @@ class _Stamp:
 
 
 def _stamp() -> _Stamp | None:
-    """One query, on indexes only (None when the register has no spelling)."""
+    """One query: the newest spelling by its primary key, the merges (a small table) counted
+    (None when the register has no spelling)."""
     names, merges = PersonName._meta.db_table, Merge._meta.db_table
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -192,6 +193,8 @@ def _build(path: Path, stamp: _Stamp) -> SearchIndex:
     index.set_meta("covers", json.dumps(stamp.__dict__))
     index.close()
     os.replace(temp, path)
+    for old in path.parent.glob(f"{path.stem}-*.sqlite3"):  # one per process, before this file
+        old.unlink(missing_ok=True)
     opened = _open(path)
     assert opened is not None
     return opened
