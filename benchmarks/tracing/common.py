@@ -144,7 +144,7 @@ def machine() -> str:
     )
     return (
         f"{cpu}, {cores or os.cpu_count()} cores, {mem_kib / 2**20:.0f} GiB RAM, "
-        f"Python {platform.python_version()}; shared with seven other engineers' builds and "
+        f"Python {platform.python_version()}; shared with other engineers' builds and "
         "test runs while measured"
     )
 

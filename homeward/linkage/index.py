@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .features import COLUMNS, Person, features
 from .model import (
+    BLOCKING_RULES,
     DEFAULT_THRESHOLD,
     FLOOR_PROBABILITY,
     TF_COLUMNS,
@@ -24,6 +26,7 @@ from .model import (
     decide,
     index_keys,
     load_model,
+    probability_of,
     term_frequencies,
     weight_of,
 )
@@ -42,6 +45,15 @@ MAX_BLOCK = 5000
 # A family's inquiry against the register: whether the person is held at all is unknown; even
 # odds (model.register_probability).
 SEARCH_HELD_SHARE = 0.5
+# How many records `near` reads at most for one inquiry (each scored in Python).
+NEAR_READ = 120
+# The blocking rules whose key starts with the surname key (sn, byear) and (sn, gn1): a range
+# of their keys is every record with a surname key, or one that starts so.
+_SURNAME_RULES = tuple(
+    i for i, (_, _, right) in enumerate(BLOCKING_RULES) if right[0] == "sn" and len(right) == 2
+)
+# ... and (snc, gg): every record whose surname has the same consonants.
+_CONSONANT_RULES = tuple(i for i, (_, _, right) in enumerate(BLOCKING_RULES) if right[0] == "snc")
 
 
 class SearchIndex:
@@ -102,6 +114,124 @@ class SearchIndex:
             )
         db.close()
         return cls(path)
+
+    def meta(self, key: str) -> str | None:
+        """A value the index keeps beside its records (what its owner wrote with set_meta)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        if not self._writing:
+            self.db.commit()
+
+    _writing = False
+
+    @contextmanager
+    def writing(self) -> Iterator[SearchIndex]:
+        """One write transaction, other processes' writers waiting: read what the file covers
+        inside it, then `add` and `set_meta` what it lacks, committed together."""
+        self.db.execute("BEGIN IMMEDIATE")
+        self._writing = True
+        try:
+            yield self
+            self.db.commit()
+        except BaseException:
+            self.db.rollback()
+            raise
+        finally:
+            self._writing = False
+
+    def add(self, persons: Iterable[Person]) -> int:
+        """Appends records to a built index (their keys too); returns how many. The model, its
+        prior and the term frequencies stay those of the build: a few more records do not move
+        them much, and a rebuild refreshes them."""
+        if self.scorer is None:
+            raise ValueError("the index is empty: build it first")
+        start = (self.db.execute("SELECT max(unique_id) FROM record").fetchone()[0] or 0) + 1
+        rows: list[tuple] = []
+        keys: list[tuple[str, int]] = []
+        for i, person in enumerate(persons, start):
+            row = features(person, i)
+            rows.append(tuple(row[c] for c in COLUMNS))
+            keys.extend((k, i) for k in index_keys(row))
+        marks = ", ".join("?" for _ in COLUMNS)
+        self.db.executemany(f"INSERT INTO record VALUES ({marks})", rows)  # noqa: S608
+        self.db.executemany("INSERT INTO key VALUES (?, ?)", keys)
+        self.size += len(rows)
+        self.set_meta("size", str(self.size))
+        return len(rows)
+
+    def near(self, person: Person, *, limit: int = 10, exclude: Iterable[str] = ()) -> list[Match]:
+        """Records whose surname key is the inquiry's (or its Ukrainian/Russian other form's),
+        else whose surname has its consonants, else whose surname key starts with its first
+        four letters, best first by the model's weight, whatever the weight: for an inquiry
+        that blocking leaves with too few candidates (a surname alone, a surname and a year).
+        Reads at most NEAR_READ records a key range, the years nearest the inquiry's first.
+        Decision "name"; `score` is the model's probability."""
+        if self.scorer is None:
+            raise ValueError("the index is empty: build it first")
+        query = features(person, -1)
+        surnames = [s for s in dict.fromkeys((query["sn"], query["sn_ru"])) if s]
+        tiers = [
+            [(r, f"{r}|{s}|", query["byear"]) for s in surnames for r in _SURNAME_RULES],
+            [(r, f"{r}|{query['snc']}|", None) for r in _CONSONANT_RULES if query["snc"]],
+            [
+                (r, f"{r}|{s}", None)
+                for s in sorted({s[:4] for s in surnames if len(s) > 4})
+                for r in _SURNAME_RULES
+            ],
+        ]
+        skip = set(exclude)
+        ids: dict[int, None] = {}
+        for tier in tiers:
+            for rule, low, year in tier:
+                ids.update(dict.fromkeys(self._range(low, year, rule)))
+            if ids:
+                break
+        if not ids:
+            return []
+        rows = self._rows(list(ids)[: NEAR_READ * 2])
+        best: dict[str, tuple[float, int]] = {}
+        for uid, row in rows.items():
+            if row["source_id"] in skip:
+                continue
+            weight = self.scorer.weight(query, row)
+            if row["source_id"] not in best or weight > best[row["source_id"]][0]:
+                best[row["source_id"]] = (weight, uid)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
+        return [
+            Match(
+                "-1",
+                source,
+                probability_of(weight),
+                "name",
+                self.scorer.score(query, rows[uid]).explanation(),
+                weight,
+            )
+            for source, (weight, uid) in ranked
+        ]
+
+    def _range(self, low: str, year: int | None, rule: int) -> list[int]:
+        """Up to NEAR_READ records with a key that starts with `low`; (sn, byear) keys from
+        the inquiry's year outwards when it has one."""
+        high = low[:-1] + chr(ord(low[-1]) + 1)
+        sql = "SELECT rec FROM key WHERE k >= ? AND k < ? ORDER BY k {} LIMIT ?"
+        if year is None or BLOCKING_RULES[rule][2][1] != "byear":
+            return [r for (r,) in self.db.execute(sql.format("ASC"), (low, high, NEAR_READ))]
+        pivot = f"{low.rstrip('|')}|{year}"
+        half = NEAR_READ // 2
+        after = [r for (r,) in self.db.execute(sql.format("ASC"), (pivot, high, half))]
+        before = [r for (r,) in self.db.execute(sql.format("DESC"), (low, pivot, half))]
+        return after + before
+
+    def _rows(self, ids: list[int]) -> dict[int, dict]:
+        cursor = self.db.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM record WHERE unique_id IN "  # noqa: S608
+            f"({', '.join('?' for _ in ids)})",
+            tuple(ids),
+        )
+        return {values[0]: dict(zip(COLUMNS, values, strict=True)) for values in cursor}
 
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM record").fetchone()[0]
