@@ -136,14 +136,14 @@ def _term_frequencies(rows) -> dict[str, dict[str, float]]:
 
 
 # u by random sampling: pairs per record sought, between a floor and Splink's usual 3 million.
-# The sample's cost grows with its size (about 3 s of CPU a million pairs on the development
-# machine) and was a fixed 12 s of every run, however short the list. u is mostly a property of
-# the two populations, not of the list's length: on the reconciliation benchmark (1,000 rows
-# against 100,000) 300,000 pairs, 3 million and the shipped model's u (no sampling) gave the same
-# matched precision, 0.9988 (benchmarks/reconcile/RESULTS.md). A list of 10,000 still samples 3
-# million.
+# The sample's cost grows with its size and was a fixed 12 s of every run, however short the
+# list. The floor keeps a rare level (a birth date a day apart) at about a hundred random pairs,
+# so that its weight does not move with the sample (test_engine: within half a bit whatever the
+# lists' dates; 300,000 pairs moved it by 0.6). On the reconciliation benchmark (1,000 rows
+# against 100,000) a million pairs gave the matched precision 3 million gave, 0.9988
+# (benchmarks/reconcile/RESULTS.md). A list of 10,000 still samples 3 million.
 U_PAIRS_PER_RECORD = 300
-U_PAIRS_MIN = 300_000
+U_PAIRS_MIN = 1_000_000
 U_PAIRS_MAX = 3_000_000
 
 

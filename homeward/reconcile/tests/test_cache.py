@@ -121,3 +121,17 @@ def test_a_run_on_kept_records_decides_as_a_run_on_a_cold_cache(world, scene, re
     assert zaytsev.person_id == new.pk or str(new.uuid) in {c["person"] for c in zaytsev.candidates}
     # the record merged away is nobody's candidate any more
     assert p[8].pk not in found and str(p[8].uuid) not in found
+
+
+def test_the_command_prepares_the_register_ahead_of_a_run(world, scene, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("reconcile_cache", stdout=out)
+    assert "9 register records prepared and current" in out.getvalue()
+    monkeypatch.setattr(cache, "prepare_rows", lambda *a, **k: pytest.fail("read again"))
+    said: list[str] = []
+    assert warm(said).num_rows == 9
+    assert any("are current" in m for m in said)
