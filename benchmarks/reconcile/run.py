@@ -2,7 +2,7 @@
 peak memory and the precision of the `matched` outcome on synthetic truth.
 
     .venv/bin/python benchmarks/reconcile/run.py --register 100000 --list 1000 [--seed 7]
-        [--workdir DIR] [--keep]
+        [--workdir DIR] [--cache cold|warm]
 
 1. setup (not timed; cached in --workdir): a temporary SQLite database with a register of
    --register persons written the way a detaining power's clerks write (the synthetic generator,
@@ -14,6 +14,12 @@ peak memory and the precision of the `matched` outcome on synthetic truth.
 2. run (timed, in a child process so its peak RSS is its own): upload the list through
    reconcile.actions (reading, validating, storing the entries) and carry out one reconciliation
    run in-process: read the register, link the whole list in one engine run, decide, write;
+   --cache cold (the default) deletes the register's prepared records kept between runs
+   (homeward/reconcile/cache.py) before the timed run: the run reads and prepares every person.
+   --cache warm keeps them (building them first, untimed, if there are none): the timed run is
+   the first reconciliation of this list against a register whose cache is current. The set-up
+   database is copied afresh for each run, so the same --workdir serves old and new code
+   (another checkout's run.py with the same --workdir runs against the same register);
 3. precision of `matched`: rows matched to the person the truth names / rows matched; and the
    share of rows whose person the register holds that came out matched (recall).
 
@@ -130,6 +136,12 @@ def setup(workdir: Path, n_register: int, n_list: int, seed: int) -> None:
     (workdir / "ready").write_text(f"{n_register} {n_list} {seed}")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (all its threads: DuckDB's included)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def run(workdir: Path) -> None:
     django_setup(workdir)
     from homeward.accounts.models import User
@@ -139,6 +151,8 @@ def run(workdir: Path) -> None:
 
     user = User.objects.get(username="bench")
     assert not PublishedList.objects.exists()  # each run starts from a fresh copy of the setup
+    load_before = os.getloadavg()
+    cpu0 = _cpu()
     content = (workdir.parent / "list.csv").read_bytes()
     stages: list[tuple[float, str]] = []
     start = time.monotonic()
@@ -150,6 +164,8 @@ def run(workdir: Path) -> None:
     t0 = time.monotonic()
     run_ = carry_out(run_, echo=lambda m: stages.append((time.monotonic() - t0, m)))
     ran = time.monotonic() - t0
+    cpu = _cpu() - cpu0
+    load_after = os.getloadavg()
     assert run_.status == "done", run_.error
     truth = json.loads((workdir.parent / "truth.json").read_text())
     got = run_.outcomes.select_related("entry").values_list(
@@ -182,9 +198,31 @@ def run(workdir: Path) -> None:
                 "matched": matched,
                 "correct": correct,
                 "stages": [(round(t, 1), m) for t, m in stages],
+                "cpu_s": cpu,
+                "load": [round(load_before[0], 1), round(load_after[0], 1)],
             }
         )
     )
+
+
+def _run_once(workdir: Path) -> dict:
+    """One timed run in a child process on a fresh copy of the set-up database."""
+    fresh = workdir / "run"
+    fresh.mkdir(exist_ok=True)
+    for old in fresh.iterdir():
+        if old.is_file():
+            old.unlink()
+    for f in workdir.iterdir():  # the database (and its WAL), the instance key
+        if f.is_file() and f.name not in ("list.csv", "truth.json", "ready"):
+            shutil.copy(f, fresh / f.name)
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", "run", "--workdir", str(workdir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    sys.stderr.write(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -194,6 +232,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", help="cache of the generated register (default: a temp dir)")
     parser.add_argument("--phase", choices=("all", "setup", "run"), default="all")
+    parser.add_argument(
+        "--cache",
+        choices=("cold", "warm"),
+        default="cold",
+        help="the register's prepared records kept between runs: deleted first, or current",
+    )
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="hw-reconcile-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -212,29 +256,28 @@ def main() -> None:
             check=True,
         )  # fmt: skip
         print(f"setup {time.monotonic() - t:.0f} s (not timed)", file=sys.stderr)
-    # a fresh copy of the set-up database for each timed run
     fresh = workdir / "run"
-    fresh.mkdir(exist_ok=True)
-    for old in fresh.iterdir():
-        if old.is_file():
-            old.unlink()
-    for f in workdir.iterdir():  # the database (and its WAL), the instance key
-        if f.is_file() and f.name not in ("list.csv", "truth.json", "ready"):
-            shutil.copy(f, fresh / f.name)
-    out = subprocess.run(
-        [sys.executable, __file__, "--phase", "run", "--workdir", str(workdir)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    sys.stderr.write(out.stderr[-2000:])
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    kept = fresh / "reconcile-cache"
+    if args.cache == "cold" and kept.exists():
+        shutil.rmtree(kept)
+    if args.cache == "warm" and not (kept.exists() and any(kept.iterdir())):
+        print(
+            "warm cache asked for and none kept: one run first to build it (untimed)",
+            file=sys.stderr,
+        )
+        _run_once(workdir)
+    r = _run_once(workdir)
     print(f"## {r['rows']:,} rows against {r['register']:,} persons (seed {args.seed})\n")
     print(
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite"
     )
+    print(
+        f"- register cache: {args.cache}; load average (1 min) {r['load'][0]} before, {r['load'][1]} after"
+    )
     print(f"- upload (read, validate, store entries): {r['upload_s']:.1f} s")
-    print(f"- reconciliation run: {r['run_s']:.1f} s; **total {r['total_s']:.1f} s**")
+    print(
+        f"- reconciliation run: {r['run_s']:.1f} s; **total {r['total_s']:.1f} s**; CPU {r['cpu_s']:.1f} s"
+    )
     print(f"- peak RSS of the process: **{r['peak_rss_gb']:.2f} GB**")
     print(f"- outcomes: {r['counts']}")
     print(

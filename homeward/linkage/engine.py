@@ -78,8 +78,8 @@ def _db_api(engine: str, spark=None, spark_master: str | None = None):
     raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
 
 
-def _register(db_api, rows: list[dict], name: str, engine: str):
-    table = as_arrow(rows)
+def _register(db_api, rows, name: str, engine: str):
+    table = rows if _is_table(rows) else as_arrow(rows)
     if engine == "spark":
         return db_api.register(table.to_pandas(), table_name=name)
     return db_api.register(table, table_name=name)
@@ -94,8 +94,70 @@ def _register_tf(linker, db_api, tf: dict[str, dict[str, float]], engine: str) -
         linker.table_management.register_term_frequency_lookup(sdf, col)
 
 
+def _is_table(rows) -> bool:
+    return hasattr(rows, "num_rows")
+
+
+def _size(rows) -> int:
+    return rows.num_rows if _is_table(rows) else len(rows)
+
+
+def _completeness(rows) -> dict[str | None, float]:
+    """model.completeness_shares of a list of rows or of an Arrow table of them."""
+    if not _is_table(rows):
+        return model_mod.completeness_shares(rows)
+    import pyarrow.compute as pc
+
+    total = rows.num_rows or 1
+    year = pc.is_valid(rows.column("byear"))
+    month = pc.and_(year, pc.is_valid(rows.column("bmonth")))
+    day = pc.and_(month, pc.is_valid(rows.column("bday")))
+    n_year, n_month, n_day = (pc.sum(pc.cast(c, "int64")).as_py() or 0 for c in (year, month, day))
+    return {
+        "F": n_day / total,
+        "M": (n_month - n_day) / total,
+        "Y": (n_year - n_month) / total,
+        None: (rows.num_rows - n_year) / total,
+    }
+
+
+def _term_frequencies(rows) -> dict[str, dict[str, float]]:
+    """model.term_frequencies of the TF columns of a list of rows or of an Arrow table."""
+    if not _is_table(rows):
+        return term_frequencies({c: [r[c] for r in rows] for c in TF_COLUMNS})
+    import pyarrow.compute as pc
+
+    out = {}
+    for col in TF_COLUMNS:
+        counts = pc.value_counts(pc.drop_null(rows.column(col))).to_pylist()
+        total = sum(c["counts"] for c in counts) or 1
+        out[col] = {str(c["values"]): c["counts"] / total for c in counts}
+    return out
+
+
+# u by random sampling: pairs per record sought, between a floor and Splink's usual 3 million.
+# The sample's cost grows with its size and was a fixed 12 s of every run, however short the
+# list. The floor keeps a rare level (a birth date a day apart) at about a hundred random pairs,
+# so that its weight does not move with the sample (test_engine: within half a bit whatever the
+# lists' dates; 300,000 pairs moved it by 0.6). On the reconciliation benchmark (1,000 rows
+# against 100,000) a million pairs gave the matched precision 3 million gave, 0.9988
+# (benchmarks/reconcile/RESULTS.md). A list of 10,000 still samples 3 million.
+U_PAIRS_PER_RECORD = 300
+U_PAIRS_MIN = 1_000_000
+U_PAIRS_MAX = 3_000_000
+
+
+def u_pairs(n_left: int) -> int:
+    return int(min(U_PAIRS_MAX, max(U_PAIRS_MIN, U_PAIRS_PER_RECORD * n_left)))
+
+
 def _train(
-    linker, train: str, progress: Progress, default_prior: float, recall: float | None
+    linker,
+    train: str,
+    progress: Progress,
+    default_prior: float,
+    recall: float | None,
+    max_pairs: int = U_PAIRS_MAX,
 ) -> None:
     if train == "none":
         return
@@ -111,8 +173,11 @@ def _train(
         progress("training: no near-certain pairs to estimate the prior from; the default instead")
         prior = linker._settings_obj._probability_two_random_records_match = default_prior
     found = f" (the rule finds {recall:.0%} of true pairs in these lists)" if recall else ""
-    progress(f"training: prior {prior:.3g} per pair{found}; u by random sampling…")
-    linker.training.estimate_u_using_random_sampling(max_pairs=3e6, seed=7)
+    if max_pairs:
+        progress(f"training: prior {prior:.3g} per pair{found}; u by random sampling…")
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=7)
+    else:
+        progress(f"training: prior {prior:.3g} per pair{found}; u as the model has it")
     if train == "em":
         progress("training: m by expectation maximisation…")
         linker.training.estimate_parameters_using_expectation_maximisation(
@@ -130,7 +195,7 @@ def _quiet_splink() -> None:
 
 def _run(
     left_rows: list[dict],
-    right_rows: list[dict] | None,
+    right_rows,
     *,
     engine: str,
     train: str,
@@ -141,7 +206,8 @@ def _run(
     spark_master: str | None = None,
 ) -> tuple[list[tuple[int, int, float]], dict]:
     """Scored candidate pairs (left uid, right uid, weight), best first per left record, at most
-    `candidates` each, and the model the run ended with."""
+    `candidates` each, and the model the run ended with. `right_rows`: prepared rows, or an
+    Arrow table of them (features.as_arrow), or None for a dedupe of `left_rows`."""
     from splink import Linker
 
     _quiet_splink()
@@ -151,10 +217,10 @@ def _run(
     left = _register(db_api, left_rows, "homeward_left", engine)
     # Without estimating it from the data: half the records sought are held (a link), or one
     # record in twenty is a second record of someone (a dedupe).
-    n = len(left_rows) if dedupe else len(right_rows or ())
+    n = len(left_rows) if dedupe else _size(right_rows)
     default_prior = (0.1 if dedupe else 0.5) / max(n, 2)
     left_dates = model_mod.completeness_shares(left_rows)
-    right_dates = model_mod.completeness_shares(right_rows) if right_rows else left_dates
+    right_dates = _completeness(right_rows) if not dedupe and n else left_dates
     if train == "none":
         trained = dict(trained)
         trained["probability_two_random_records_match"] = default_prior
@@ -169,9 +235,9 @@ def _run(
         assert right_rows is not None
         right = _register(db_api, right_rows, "homeward_right", engine)
         linker = Linker([left, right], _settings_with(trained, "link_only"), log_level=None)
-        tf = term_frequencies({c: [r[c] for r in right_rows] for c in TF_COLUMNS})
+        tf = _term_frequencies(right_rows)
     _register_tf(linker, db_api, tf, engine)
-    _train(linker, train, progress, default_prior, recall)
+    _train(linker, train, progress, default_prior, recall, u_pairs(len(left_rows)))
     progress("scoring candidate pairs…")
     floor = model_mod.weight_of(FLOOR_PROBABILITY)
     predictions = linker.inference.predict(threshold_match_weight=floor)
@@ -232,6 +298,69 @@ def link(
     say(f"preparing {len(left):,} + {len(right):,} records…")
     left_rows = prepare(left)
     right_rows = prepare(right, start=len(left_rows))
+    return link_prepared(
+        left_rows,
+        right_rows,
+        threshold=threshold,
+        candidates=candidates,
+        engine=engine,
+        train=train,
+        model=model,
+        progress=say,
+        spark=spark,
+        spark_master=spark_master,
+    )
+
+
+def _uid_range(rows) -> tuple[int, int] | None:
+    if _is_table(rows):
+        if not rows.num_rows:
+            return None
+        import pyarrow.compute as pc
+
+        bounds = pc.min_max(rows.column("unique_id")).as_py()
+        return int(bounds["min"]), int(bounds["max"])
+    if not rows:
+        return None
+    ids = [r["unique_id"] for r in rows]
+    return min(ids), max(ids)
+
+
+def _rows_of(rows, ids: set[int]) -> dict[int, dict]:
+    """The prepared rows with these unique ids, as dicts (from an Arrow table: only those)."""
+    if not _is_table(rows):
+        return {r["unique_id"]: r for r in rows if r["unique_id"] in ids}
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    wanted = pa.array(sorted(ids), type=rows.schema.field("unique_id").type)
+    chosen = rows.filter(pc.is_in(rows.column("unique_id"), value_set=wanted))
+    return {r["unique_id"]: r for r in chosen.to_pylist()}
+
+
+def link_prepared(
+    left_rows: list[dict],
+    right_rows,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    candidates: int = DEFAULT_CANDIDATES,
+    engine: str = "duckdb",
+    train: str = "u",
+    model: dict | None = None,
+    progress: Progress | None = None,
+    spark=None,
+    spark_master: str | None = None,
+) -> list[Match]:
+    """`link` on records prepared already (features.prepare): LEFT as a list of rows, RIGHT as
+    a list of rows or an Arrow table of them (features.as_arrow, or one read back from Parquet),
+    so a caller can keep a register's prepared records between runs and pay only for what
+    changed. Each side's unique ids must be unique within it; LEFT's are renumbered when they
+    overlap RIGHT's (matches name records by source_id, which is what the caller gave)."""
+    say = progress or (lambda _: None)
+    bounds = _uid_range(right_rows)
+    mine = _uid_range(left_rows)
+    if bounds and mine and not (mine[1] < bounds[0] or mine[0] > bounds[1]):
+        left_rows = [{**r, "unique_id": bounds[1] + 1 + i} for i, r in enumerate(left_rows)]
     pairs, final = _run(
         left_rows,
         right_rows,
@@ -245,14 +374,14 @@ def link(
     )
     say(f"explaining {len(pairs):,} candidate pairs…")
     rows = {r["unique_id"]: r for r in left_rows}
-    rows.update({r["unique_id"]: r for r in right_rows})
+    rows.update(_rows_of(right_rows, {b for _, b, _ in pairs}))
     return decide(
         pairs,
         rows,
         Scorer(final, final.get("_tf")),
         threshold,
         one_sided=True,
-        register_size=len(right_rows),
+        register_size=_size(right_rows),
         evidence=final.get("_evidence"),
     )
 

@@ -1,7 +1,9 @@
 """A reconciliation run: the whole list against the register in one linkage run.
 
 Reads the list's rows and every person of the register (not merged away, not anonymised, under
-the name as first registered), links them with the engine (homeward.linkage, which knows nothing
+the name as first registered) as the engine's prepared records, kept between runs and brought up
+to date by cache.register_table (only what changed since the last run is read and prepared),
+links them with the engine (homeward.linkage, which knows nothing
 of Django), then decides each row's outcome and writes all of them in one transaction at the end:
 a run that fails at any point has written nothing but its own "failed" status and error, and the
 list can be reconciled again.
@@ -23,17 +25,19 @@ import logging
 import time
 from collections.abc import Callable, Set
 
-from django.db import connection, transaction
+import pyarrow.compute as pc
+from django.db import transaction
 from django.utils import timezone
 
 from homeward.ledger.actions import append
 from homeward.linkage import engine
-from homeward.linkage.dates import UNKNOWN, BadDate, parse_birth_date
 from homeward.linkage.features import Person as Record
+from homeward.linkage.features import prepare
 from homeward.linkage.model import DEFAULT_THRESHOLD
 from homeward.linkage.names import tokens
 from homeward.registry.models import Person
 
+from .cache import register_table
 from .models import (
     EntryOutcome,
     ListedEntry,
@@ -48,42 +52,6 @@ from .selectors import status_snapshot
 log = logging.getLogger("homeward.worker")
 
 POSSIBLE_CANDIDATES = 5  # shown to the reviewer per possible row
-CHUNK = 20_000
-
-
-def register_records(say: Callable[[str], None] | None = None) -> list[Record]:
-    """Every person of the register (not merged away, not anonymised) as the engine's record,
-    keyed by primary key. One plain query, no model instances: at a million persons the ORM's
-    per-row conversions cost more than the rest of the reading."""
-    table = Person._meta.db_table
-    sql = (
-        "SELECT id, family_name, given_name, patronymic, birth_date, birth_place, sex "  # noqa: S608 (our table name)
-        f"FROM {connection.ops.quote_name(table)} "
-        "WHERE merged_into_id IS NULL AND anonymised_at IS NULL"
-    )
-    out: list[Record] = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(CHUNK):
-            for pk, family, given, patronymic, born, place, sex in rows:
-                try:
-                    birth = parse_birth_date(born) if born else UNKNOWN
-                except BadDate:
-                    birth = UNKNOWN
-                out.append(
-                    Record(
-                        source_id=str(pk),
-                        family_name=family,
-                        given_name=given,
-                        patronymic=patronymic,
-                        birth_date=birth,
-                        birth_place=place,
-                        sex=sex if sex in ("M", "F") else "",
-                    )
-                )
-            if say and len(out) % 200_000 < CHUNK:
-                say(f"read {len(out):,} register records…")
-    return out
 
 
 def entry_record(entry_pk: int, values: dict[str, str]) -> Record:
@@ -257,12 +225,17 @@ def _carry_out(run: ReconciliationRun, say: _Progress, threshold: float) -> None
         entry__published_list=plist
     ).values_list("entry_id", "person_id", "verdict"):
         decisions.setdefault(entry_id, []).append((person_id, verdict))
-    say("register: reading every person…")
-    right = register_records(say)
-    left = [entry_record(pk, values) for pk, values in entries]
-    matches = engine.link(left, right, threshold=threshold, progress=say) if left and right else []
+    say("register: reading the prepared records…")
+    right = register_table(say)
+    say(f"preparing the list's {len(entries):,} rows…")
+    left = prepare(entry_record(pk, values) for pk, values in entries)
+    matches = (
+        engine.link_prepared(left, right, threshold=threshold, progress=say)
+        if left and right.num_rows
+        else []
+    )
     say("deciding each row's outcome…")
-    undated = {int(r.source_id) for r in right if r.birth_date.year is None}
+    undated = set(right.filter(pc.is_null(right.column("byear"))).column("unique_id").to_pylist())
     rows = outcomes_for(entries, matches, decisions, undated)
     persons = {r["person"] for r in rows if r.get("person")}
     persons |= {c["person"] for r in rows for c in r["candidates"]}
@@ -296,7 +269,7 @@ def _carry_out(run: ReconciliationRun, say: _Progress, threshold: float) -> None
             status=RunStatus.DONE,
             progress=100,
             stage="",
-            register_size=len(right),
+            register_size=right.num_rows,
             counts=counts,
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
@@ -308,7 +281,7 @@ def _carry_out(run: ReconciliationRun, say: _Progress, threshold: float) -> None
             object_id=run.uuid,
             data={
                 "published_list": str(plist.uuid),
-                "register_size": len(right),
+                "register_size": right.num_rows,
                 "counts": counts,
             },
         )

@@ -190,30 +190,9 @@ def _link(left_rows: list[dict], right: Sequence[Record], *, progress: Progress)
     decisions, without preparing the inquiries again."""
     from homeward.linkage import engine
     from homeward.linkage.features import prepare
-    from homeward.linkage.model import DEFAULT_CANDIDATES, DEFAULT_THRESHOLD, Scorer, decide
 
     right_rows = prepare(right, start=len(left_rows))
-    pairs, final = engine._run(  # noqa: SLF001 (link's own steps, see engine.link)
-        left_rows,
-        right_rows,
-        engine="duckdb",
-        train="none",
-        model=None,
-        candidates=DEFAULT_CANDIDATES,
-        progress=progress,
-    )
-    progress(f"explaining {len(pairs):,} candidate pairs…")
-    rows = {r["unique_id"]: r for r in left_rows}
-    rows.update({r["unique_id"]: r for r in right_rows})
-    return decide(
-        pairs,
-        rows,
-        Scorer(final, final.get("_tf")),
-        DEFAULT_THRESHOLD,
-        one_sided=True,
-        register_size=len(right_rows),
-        evidence=final.get("_evidence"),
-    )
+    return engine.link_prepared(left_rows, right_rows, train="none", progress=progress)
 
 
 def _spellings(ids: Iterable[int]) -> dict[int, list[tuple[str, str, str]]]:

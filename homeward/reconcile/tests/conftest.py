@@ -135,3 +135,10 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def own_var_dir(settings, tmp_path):
+    """Each test keeps the register's prepared records (reconcile/cache.py) in its own
+    directory: a test never starts from another test's cache."""
+    settings.VAR_DIR = tmp_path

@@ -51,7 +51,7 @@ def test_a_crash_mid_run_leaves_it_failed_with_nothing_written_and_it_can_run_ag
         calls.append(1)
         raise MemoryError("out of memory while scoring")
 
-    monkeypatch.setattr(runs.engine, "link", crash)
+    monkeypatch.setattr(runs.engine, "link_prepared", crash)
     run = reconcile(world.caseworker, plist)
     assert calls and run.status == RunStatus.FAILED
     assert "out of memory" in run.error["message"]
