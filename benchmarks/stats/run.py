@@ -209,6 +209,7 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="reuse a populated database")
     ap.add_argument("--requests", type=int, default=20)
     ap.add_argument("--cycles", type=int, default=10, help="write + first paint cycles")
+    ap.add_argument("--chart-cycles", type=int, default=3, help="write + chart, per chart")
     ap.add_argument("--seed", type=int, default=20)
     ap.add_argument("--populate-only", action="store_true")
     args = ap.parse_args()
@@ -300,13 +301,14 @@ def main() -> None:
     for name in CHARTS:
         for fmt in formats:
             walls, cpus = [], []
-            for _ in range(3):
+            for _ in range(args.chart_cycles):
                 write()
                 w, c = cpu_timed(partial(client.get, f"/dashboard/{name}.{fmt}?party=RU"))
                 walls.append(w)
                 cpus.append(c)
             row(
-                f"chart {name}.{fmt} right after a write, caseworker (max of 3; cpu: mean)",
+                f"chart {name}.{fmt} right after a write, caseworker (max of {args.chart_cycles}; "
+                "cpu: mean)",
                 max(walls),
                 statistics.mean(cpus),
             )

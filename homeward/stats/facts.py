@@ -23,8 +23,8 @@ re-derives the whole register.
 Why an event's flow can be stored once: whether it is a flow depends only on the events before it
 in that order, and "as of a date" keeps a prefix of that order (the date comes first), so a
 stored flow holds as of any date on or after its own. A person's *latest* facts do not: for a
-date before a person's last event the figures re-derive that person's facts up to the date
-(`states_as_of`); as of today that is nobody, for a past period those with later events.
+date before a person's last event, `StateFact` keeps the facts after each earlier event until the
+next one's date, so a past date reads one row per such person.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from homeward.registry.models import (
     StatusKind,
 )
 
-from .models import DirtyPerson, EventFact, PersonFact, RefreshLock
+from .models import DirtyPerson, EventFact, PersonFact, RefreshLock, StateFact
 
 NO_PARTY = "—"
 SOLDIER, CIVILIAN, FOREIGN = "soldier", "civilian", "foreign"
@@ -86,6 +86,8 @@ class State:
     captured_on: str | None = None
     ended_on: str | None = None
     events: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, date, grade)
+    # After each event: (date, status, refusal, captured_on, ended_on).
+    history: list[tuple[str, str, str | None, str | None, str | None]] = field(default_factory=list)
 
     def step(self, kind: str, date: str, grade: str | None) -> None:
         prev = self.status
@@ -103,6 +105,7 @@ class State:
             self.refusal = kind
         if kind == StatusKind.JOINED_FORCES:
             self.events.append((JOINED, date, grade or "F"))
+        self.history.append((date, kind, self.refusal, self.captured_on, self.ended_on))
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -201,6 +204,7 @@ def _store(pids: list[int] | None) -> None:
                 p.registered_on,
                 s.status,
                 s.last_date,
+                s.history[0][0] if s.history else None,
                 s.refusal,
                 day(s.captured_on).toordinal() if s.captured_on else None,
                 day(s.ended_on).toordinal() if s.ended_on else None,
@@ -225,11 +229,55 @@ def _store(pids: list[int] | None) -> None:
             "registered_on",
             "status",
             "last_date",
+            "first_date",
             "refusal",
             "captured_day",
             "ended_day",
         ],
         person_rows(),
+    )
+
+    def state_rows() -> Iterator[tuple]:
+        def ordinal(text: str | None) -> int | None:
+            return day(text).toordinal() if text else None
+
+        for pid, s in walked.items():
+            p = people.get(pid)
+            if p is None:  # pragma: no cover - events of a person merged meanwhile
+                continue
+            for (date, status, refusal, captured, ended), after in zip(
+                s.history, s.history[1:], strict=False
+            ):
+                if after[0] == date:  # never the state at the end of a day: not stored
+                    continue
+                yield (
+                    pid,
+                    date,
+                    after[0],
+                    status,
+                    refusal,
+                    ordinal(captured),
+                    ordinal(ended),
+                    p.holder,
+                    p.category,
+                    p.country,
+                )
+
+    insert_rows(
+        StateFact,
+        [
+            "person_id",
+            "date",
+            "next_date",
+            "status",
+            "refusal",
+            "captured_day",
+            "ended_day",
+            "holder",
+            "category",
+            "country",
+        ],
+        state_rows(),
     )
     insert_rows(
         EventFact,
@@ -257,6 +305,7 @@ def refresh() -> int:
         if None in pids or len(pids) > FULL_REFRESH_FROM:
             PersonFact.objects.all().delete()
             EventFact.objects.all().delete()
+            StateFact.objects.all().delete()
             _store(None)
             done = -1
         else:
@@ -264,6 +313,7 @@ def refresh() -> int:
             for chunk in _chunks(ordered):
                 PersonFact.objects.filter(person_id__in=chunk).delete()
                 EventFact.objects.filter(person_id__in=chunk).delete()
+                StateFact.objects.filter(person_id__in=chunk).delete()
             _store(ordered)
             done = len(ordered)
         # Exactly the rows read: one a writer committed after that read stays for the next refresh.

@@ -32,11 +32,9 @@ from .facts import (
     RELEASED,
     SOLDIER,
     day,
-    persons,
     refresh,
-    states,
 )
-from .models import EventFact, PersonFact
+from .models import EventFact, PersonFact, StateFact
 from .suppression import Cube
 
 __all__ = ["CATEGORIES", "FLOWS", "NO_PARTY", "NONE", "compute", "month_range"]
@@ -62,10 +60,6 @@ def month_range(first: str, last: str) -> list[str]:
     return out
 
 
-def _bucket(days: int) -> str:
-    return next(b for b, limit in DURATIONS if limit is None or days < limit)
-
-
 def compute(*, as_of: dt.date, months: list[str]) -> dict[str, Cube]:
     """Every figure as of `as_of` (flows and exchanges: within `months`, up to `as_of`),
     unsuppressed."""
@@ -74,8 +68,6 @@ def compute(*, as_of: dt.date, months: list[str]) -> dict[str, Cube]:
     parties = sorted(set(PersonFact.objects.values_list("holder", flat=True).distinct()))
     parties = parties or [NO_PARTY]
     # Persons whose last event is dated by `end` (or who have none): their stored facts hold.
-    current = PersonFact.objects.filter(Q(last_date__isnull=True) | Q(last_date__lte=end))
-    counted = current.filter(Q(status__isnull=False) | Q(registered_on__lte=as_of))
     by_status: Counter = Counter()
     nationalities: Counter = Counter()
     refusals: Counter = Counter()
@@ -84,46 +76,52 @@ def compute(*, as_of: dt.date, months: list[str]) -> dict[str, Cube]:
     def grouped(qs, *cols):
         return qs.values_list(*cols).annotate(n=Count("pk")).order_by()
 
-    for status, party, cat, n in grouped(counted, "status", "holder", "category"):
-        by_status[(status or NONE, party, cat)] += n
-    for country, party, n in grouped(counted.filter(country__isnull=False), "country", "holder"):
-        nationalities[(country, party)] += n
-    for refusal, party, cat, n in grouped(
-        counted.filter(refusal__isnull=False), "refusal", "holder", "category"
-    ):
-        refusals[(refusal, party, cat)] += n
     days = Coalesce(F("ended_day"), Value(as_of.toordinal())) - F("captured_day")
     bucket = Case(
         *(When(days__lt=limit, then=Value(i)) for i, (_, limit) in enumerate(DURATIONS) if limit),
         default=Value(len(DURATIONS) - 1),
         output_field=IntegerField(),
     )
-    for b, party, cat, n in grouped(
-        counted.filter(captured_day__isnull=False).annotate(days=days, bucket=bucket),
-        "bucket",
-        "holder",
-        "category",
-    ):
-        durations[(DURATIONS[b][0], party, cat)] += n
-    # Persons with an event after `end`: their facts as of `end`, derived from their events.
-    late = dict(
-        PersonFact.objects.filter(last_date__gt=end).values_list("person_id", "registered_on")
+
+    def add(qs, *, with_events: bool = True) -> None:
+        """Counts persons in `qs` (rows with status, holder, category, country, refusal,
+        captured_day, ended_day as of `end`; without events: counted with no status)."""
+        if with_events:
+            for status, party, cat, n in grouped(qs, "status", "holder", "category"):
+                by_status[(status or NONE, party, cat)] += n
+        else:
+            for party, cat, n in grouped(qs, "holder", "category"):
+                by_status[(NONE, party, cat)] += n
+        for country, party, n in grouped(qs.filter(country__isnull=False), "country", "holder"):
+            nationalities[(country, party)] += n
+        if not with_events:
+            return
+        for refusal, party, cat, n in grouped(
+            qs.filter(refusal__isnull=False), "refusal", "holder", "category"
+        ):
+            refusals[(refusal, party, cat)] += n
+        for b, party, cat, n in grouped(
+            qs.filter(captured_day__isnull=False).annotate(days=days, bucket=bucket),
+            "bucket",
+            "holder",
+            "category",
+        ):
+            durations[(DURATIONS[b][0], party, cat)] += n
+
+    # Persons whose last event is dated by `end` (or who have none): their stored facts hold; a
+    # person with no event by then counts if registered by then.
+    add(
+        PersonFact.objects.filter(Q(last_date__isnull=True) | Q(last_date__lte=end)).filter(
+            Q(status__isnull=False) | Q(registered_on__lte=as_of)
+        )
     )
-    if late:
-        who = persons(sorted(late))
-        walked = states(sorted(late), end)
-        for pid, p in who.items():
-            s = walked.get(pid)
-            if s is None and p.registered_on > as_of:
-                continue
-            by_status[(s.status if s else NONE, p.holder, p.category)] += 1
-            if p.country:
-                nationalities[(p.country, p.holder)] += 1
-            if s and s.refusal:
-                refusals[(s.refusal, p.holder, p.category)] += 1
-            if s and s.captured_on:
-                ended = day(s.ended_on) if s.ended_on else as_of
-                durations[(_bucket((ended - day(s.captured_on)).days), p.holder, p.category)] += 1
+    # Persons with events after `end`: their state after their last event by then, …
+    add(StateFact.objects.filter(next_date__gt=end, date__lte=end))
+    # … or, with no event by then, no status (if registered by then).
+    add(
+        PersonFact.objects.filter(first_date__gt=end, registered_on__lte=as_of),
+        with_events=False,
+    )
     flows: Counter = Counter()
     for month, kind, party, cat, n in grouped(
         EventFact.objects.filter(kind__in=FLOWS, month__in=months, date__lte=end),

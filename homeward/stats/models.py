@@ -59,6 +59,7 @@ class PersonFact(models.Model):
     # The latest non-superseded status event: its kind and its date as stored (partial ISO text).
     status = models.CharField(max_length=24, null=True)  # noqa: DJ001 (null: no event)
     last_date = models.CharField(max_length=10, null=True, db_index=True)  # noqa: DJ001
+    first_date = models.CharField(max_length=10, null=True, db_index=True)  # noqa: DJ001
     refusal = models.CharField(max_length=24, null=True)  # noqa: DJ001
     # Captivity: the last capture's day and the day it ended, as proleptic ordinals (date.toordinal)
     # so that a duration is a subtraction in any database.
@@ -88,6 +89,27 @@ class EventFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.date}"
+
+
+class StateFact(models.Model):
+    """A person's facts right after one of their events that is not their last, valid until the
+    next one's date: for a date before a person's last event (a past period), the row with
+    `date <= end < next_date` is that person's state then, found by an index range on next_date
+    instead of walking their events again."""
+
+    person_id = models.BigIntegerField(db_index=True)
+    date = models.CharField(max_length=10)
+    next_date = models.CharField(max_length=10, db_index=True)
+    status = models.CharField(max_length=24)
+    refusal = models.CharField(max_length=24, null=True)  # noqa: DJ001
+    captured_day = models.IntegerField(null=True)
+    ended_day = models.IntegerField(null=True)
+    holder = models.CharField(max_length=16)
+    category = models.CharField(max_length=8)
+    country = models.CharField(max_length=2, null=True)  # noqa: DJ001
+
+    def __str__(self) -> str:
+        return f"state from {self.date}"
 
 
 class DirtyPerson(models.Model):

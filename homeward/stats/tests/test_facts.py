@@ -24,7 +24,7 @@ from homeward.registry.models import (
 from homeward.registry.tests.factories import notified
 from homeward.stats import facts
 from homeward.stats.figures import compute, month_range
-from homeward.stats.models import DirtyPerson, EventFact, PersonFact
+from homeward.stats.models import DirtyPerson, EventFact, PersonFact, StateFact
 
 from . import reference
 
@@ -166,11 +166,15 @@ def test_the_facts_give_the_reference_figures_after_every_kind_of_write(world, s
     _compare("insert_rows")
     # Stored facts equal a full re-derivation (nothing is left over from an earlier state).
     stored = set(PersonFact.objects.values_list())
-    stored_events = sorted(EventFact.objects.values_list(*[f for f in _event_cols()]))
+    stored_events = sorted(EventFact.objects.values_list(*_event_cols()))
+    state_cols = [f.name for f in StateFact._meta.fields if f.name != "id"]
+    stored_states = sorted(StateFact.objects.values_list(*state_cols), key=repr)
+    assert stored_states  # past dates read them
     DirtyPerson.objects.create(person_id=None)
     assert facts.refresh() == -1
     assert set(PersonFact.objects.values_list()) == stored
     assert sorted(EventFact.objects.values_list(*_event_cols())) == stored_events
+    assert sorted(StateFact.objects.values_list(*state_cols), key=repr) == stored_states
 
 
 def _event_cols():
