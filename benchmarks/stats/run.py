@@ -257,8 +257,14 @@ def main() -> None:
         )
 
     if new:
-        w, c = cpu_timed(lambda: call_command("stats_refresh", verbosity=0))
-        row("backfill: stats_refresh (every person's facts)", w, c)
+        from homeward.stats.models import PersonFact
+
+        if PersonFact.objects.exists():  # a kept database: its facts are kept too
+            w, c = cpu_timed(lambda: call_command("stats_refresh", "--only-queued", verbosity=0))
+            row("refresh of the queued persons (stats_refresh --only-queued)", w, c)
+        else:
+            w, c = cpu_timed(lambda: call_command("stats_refresh", verbosity=0))
+            row("backfill: stats_refresh (every person's facts)", w, c)
         w, c = cpu_timed(
             lambda: figures.compute(as_of=today, months=figures.month_range("2025-01", "2025-12"))
         )

@@ -67,7 +67,6 @@ def compute(*, as_of: dt.date, months: list[str]) -> dict[str, Cube]:
     end = as_of.isoformat()
     parties = sorted(set(PersonFact.objects.values_list("holder", flat=True).distinct()))
     parties = parties or [NO_PARTY]
-    # Persons whose last event is dated by `end` (or who have none): their stored facts hold.
     by_status: Counter = Counter()
     nationalities: Counter = Counter()
     refusals: Counter = Counter()
@@ -78,6 +77,7 @@ def compute(*, as_of: dt.date, months: list[str]) -> dict[str, Cube]:
 
     days = Coalesce(F("ended_day"), Value(as_of.toordinal())) - F("captured_day")
     bucket = Case(
+        When(captured_day__isnull=True, then=Value(-1)),
         *(When(days__lt=limit, then=Value(i)) for i, (_, limit) in enumerate(DURATIONS) if limit),
         default=Value(len(DURATIONS) - 1),
         output_field=IntegerField(),
@@ -85,28 +85,31 @@ def compute(*, as_of: dt.date, months: list[str]) -> dict[str, Cube]:
 
     def add(qs, *, with_events: bool = True) -> None:
         """Counts persons in `qs` (rows with status, holder, category, country, refusal,
-        captured_day, ended_day as of `end`; without events: counted with no status)."""
-        if with_events:
-            for status, party, cat, n in grouped(qs, "status", "holder", "category"):
-                by_status[(status or NONE, party, cat)] += n
-        else:
-            for party, cat, n in grouped(qs, "holder", "category"):
-                by_status[(NONE, party, cat)] += n
-        for country, party, n in grouped(qs.filter(country__isnull=False), "country", "holder"):
-            nationalities[(country, party)] += n
+        captured_day, ended_day as of `end`; without events: counted with no status). One scan:
+        a single GROUP BY over every column a figure needs, summed into each figure here."""
         if not with_events:
+            for party, cat, country, n in grouped(qs, "holder", "category", "country"):
+                by_status[(NONE, party, cat)] += n
+                if country:
+                    nationalities[(country, party)] += n
             return
-        for refusal, party, cat, n in grouped(
-            qs.filter(refusal__isnull=False), "refusal", "holder", "category"
-        ):
-            refusals[(refusal, party, cat)] += n
-        for b, party, cat, n in grouped(
-            qs.filter(captured_day__isnull=False).annotate(days=days, bucket=bucket),
-            "bucket",
+        rows = grouped(
+            qs.annotate(days=days, bucket=bucket),
+            "status",
             "holder",
             "category",
-        ):
-            durations[(DURATIONS[b][0], party, cat)] += n
+            "country",
+            "refusal",
+            "bucket",
+        )
+        for status, party, cat, country, refusal, b, n in rows:
+            by_status[(status or NONE, party, cat)] += n
+            if country:
+                nationalities[(country, party)] += n
+            if refusal:
+                refusals[(refusal, party, cat)] += n
+            if b >= 0:
+                durations[(DURATIONS[b][0], party, cat)] += n
 
     # Persons whose last event is dated by `end` (or who have none): their stored facts hold; a
     # person with no event by then counts if registered by then.

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('country', models.CharField(max_length=2, null=True)),
                 ('registered_on', models.DateField()),
                 ('status', models.CharField(max_length=24, null=True)),
-                ('last_date', models.CharField(db_index=True, max_length=10, null=True)),
+                ('last_date', models.CharField(max_length=10, null=True)),
                 ('first_date', models.CharField(db_index=True, max_length=10, null=True)),
                 ('refusal', models.CharField(max_length=24, null=True)),
                 ('captured_day', models.IntegerField(null=True)),
