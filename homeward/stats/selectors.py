@@ -15,28 +15,82 @@ from django.db.models import Max
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
-from homeward.exchanges.models import Handover
+from homeward.exchanges.models import Exchange, ExchangeState, Handover
 from homeward.ledger.models import Entry
 from homeward.registry.models import Person, StatusEvent
 
 from .facts import refresh
-from .figures import compute, month_range
-from .models import RefreshLock, Snapshot
-from .suppression import Cube, protect
+from .figures import FLOWS, compute, month_range
+from .models import EventFact, RefreshLock, Snapshot
+from .suppression import TOTAL, Cube, protect
 
 SMALL_COUNT = 5
 FIRST_YEAR = 2014
 # The longest period a caseworker's flows chart shows, in months (a row each).
 MAX_MONTHS = 36
+# How many years before the last complete month's the analyst's default looks for data.
+YEARS_BACK = 5
 
 
 def last_month_end(today: dt.date) -> dt.date:
     return today.replace(day=1) - dt.timedelta(days=1)
 
 
+def latest_data_month(limit: dt.date) -> str | None:
+    """The latest month, up to `limit`'s, with a flow (captured, exchanged, released, died) or a
+    completed exchange; None if the register has none. One index seek per flow (EventFact's
+    (kind, month) index) and one on the exchanges: a register whose data ends before this year
+    (the demo's, 2023–2025) still opens on charts that show something."""
+    top = limit.strftime("%Y-%m")
+    found = [
+        EventFact.objects.filter(kind=kind, month__gt="", month__lte=top)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+        for kind in FLOWS
+    ]
+    exchanged = (
+        Exchange.objects.filter(state=ExchangeState.COMPLETED, date__lte=limit)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if exchanged is not None:
+        found.append(exchanged.strftime("%Y-%m"))
+    months = [m for m in found if m and m >= f"{FIRST_YEAR}-01"]
+    return max(months) if months else None
+
+
+def default_year(today: dt.date) -> int:
+    """The analyst's (and the public export's) default year: the latest one, within YEARS_BACK of
+    the last complete month, whose frozen snapshot shows a flow or an exchange; else that month's
+    year. Read from the snapshots, never the live register, so that a write (a back-dated one
+    included) cannot move the default between two visits: the default changes only when a new
+    snapshot is frozen, as the figures themselves do."""
+    latest = last_month_end(today).year
+    for year in range(latest, max(FIRST_YEAR, latest - YEARS_BACK) - 1, -1):
+        _, _, cubes = safe_figures(year=year, today=today)
+        if any(
+            cubes[name].values.get(cubes[name].key(*[TOTAL] * len(cubes[name].dims)))
+            or cubes[name].hidden
+            for name in ("flows", "exchanges")
+        ):
+            return year
+    return latest
+
+
+def default_period(today: dt.date) -> tuple[str, str]:
+    """The caseworker's default: the MAX_MONTHS months ending with the latest month with data (a
+    flow or an exchange), else the current year."""
+    latest = latest_data_month(today)
+    if latest is None:
+        return f"{today.year}-01", f"{today.year}-12"
+    return month_range(f"{FIRST_YEAR}-01", latest)[-MAX_MONTHS:][0], latest
+
+
 def clamp_year(year: int | None, today: dt.date) -> int:
     if year is None or not FIRST_YEAR <= year <= today.year:
-        return last_month_end(today).year
+        return default_year(today)
     return year
 
 
@@ -112,6 +166,10 @@ def figures_for(user: User, *, first: str | None = None, last: str | None = None
         # cells of one jointly protected table and nothing can be subtracted (the period is
         # kept within the end's year; the stock figures are as of that snapshot's date).
         end = last_month_end(today)
+        if _month(first) is None and _month(last) is None:
+            # No (valid) period asked: the whole of the latest year with data.
+            year = default_year(today)
+            first, last = f"{year}-01", f"{year}-12"
         a, b = clamp_period(first, last, end)
         year = clamp_year(int(b[:4]), today)
         a, b = max(a, f"{year}-01"), min(max(b, f"{year}-01"), f"{year}-12")
@@ -123,11 +181,13 @@ def figures_for(user: User, *, first: str | None = None, last: str | None = None
             "suppressed": True,
             "cubes": cubes,
         }
-    a, b = clamp_period(first, last, today)
-    as_of = min(_month_end(b), today)
     # Facts first: the key below then moves with any write the triggers saw (detentions and
     # nationalities included), and the register's version with exchanges and handovers.
     refresh()
+    if _month(first) is None and _month(last) is None:
+        first, last = default_period(today)
+    a, b = clamp_period(first, last, today)
+    as_of = min(_month_end(b), today)
     runs = RefreshLock.objects.filter(pk=1).values_list("runs", flat=True).first()
     key = f"stats:live:{as_of}:{a}:{b}:{register_version()}:{runs}"
     cubes = cache.get(key)
