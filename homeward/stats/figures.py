@@ -64,17 +64,35 @@ def compute(*, as_of: dt.date, months: list[str]) -> dict[str, Cube]:
     """Every figure as of `as_of` (flows and exchanges: within `months`, up to `as_of`),
     unsuppressed."""
     refresh()
+    return cubes(counts(as_of=as_of, months=months), as_of=as_of, months=months)
+
+
+# Above this many persons a figure is recomputed rather than moved by their change.
+DELTA_UP_TO = 2_000
+
+
+def counts(
+    *, as_of: dt.date, months: list[str], pids: list[int] | None = None
+) -> dict[str, Counter]:
+    """The counts behind every figure but the exchanges, over the persons `pids` (None: all),
+    from the facts as they are (no refresh). Counts are sums over persons, so the figure of a
+    register after a change is the one before, minus the changed persons' counts before, plus
+    theirs after (selectors.figures_for keeps the caseworker's figures so)."""
     end = as_of.isoformat()
-    parties = sorted(set(PersonFact.objects.values_list("holder", flat=True).distinct()))
-    parties = parties or [NO_PARTY]
+    holders: Counter = Counter()
     by_status: Counter = Counter()
     nationalities: Counter = Counter()
     refusals: Counter = Counter()
     durations: Counter = Counter()
 
-    def grouped(qs, *cols):
-        return qs.values_list(*cols).annotate(n=Count("pk")).order_by()
+    def scoped(qs):
+        return qs if pids is None else qs.filter(person_id__in=pids)
 
+    def grouped(qs, *cols):
+        return scoped(qs).values_list(*cols).annotate(n=Count("pk")).order_by()
+
+    for holder, n in grouped(PersonFact.objects.all(), "holder"):
+        holders[holder] += n
     days = Coalesce(F("ended_day"), Value(as_of.toordinal())) - F("captured_day")
     bucket = Case(
         When(captured_day__isnull=True, then=Value(-1)),
@@ -140,6 +158,22 @@ def compute(*, as_of: dt.date, months: list[str]) -> dict[str, Cube]:
     ):
         joined[(grade, party, cat)] += n
 
+    return {
+        "holders": holders,
+        "status": by_status,
+        "nationality": nationalities,
+        "refusals": refusals,
+        "captivity": durations,
+        "flows": flows,
+        "joined": joined,
+    }
+
+
+def cubes(c: dict[str, Counter], *, as_of: dt.date, months: list[str]) -> dict[str, Cube]:
+    """The cubes of `counts`' counts, and the exchanges (read live: a few rows)."""
+    parties = sorted(h for h, n in c["holders"].items() if n) or [NO_PARTY]
+    by_status, nationalities, refusals = c["status"], c["nationality"], c["refusals"]
+    durations, flows, joined = c["captivity"], c["flows"], c["joined"]
     statuses = [s for s in StatusKind.values if any(k[0] == s for k in by_status)]
     if any(k[0] == NONE for k in by_status):
         statuses.append(NONE)
