@@ -53,6 +53,16 @@ class World:
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test users only
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test's database is rolled back afterwards; what the cache kept about it goes too (the
+    caseworker's figures are kept by the facts' refresh count, which starts again in each test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def make_user(username: str, role: str, party: Party | None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, role=role, party=party)
     return user

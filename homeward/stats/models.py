@@ -42,3 +42,93 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"release {self.sha256[:12]} as of {self.as_of}"
+
+
+class PersonFact(models.Model):
+    """What the figures need to know about one person (not merged away), derived from the register
+    by facts.py: kept current through a queue the database's own triggers fill (see facts.py), so
+    that the dashboard's first paint after a write is a few GROUP BYs over these rows instead of a
+    pass over every status event. Not personal data beyond what the register holds; never shown."""
+
+    person_id = models.BigIntegerField(primary_key=True)
+    # The latest detention's party code, or "—"; the first foreign nationality, if any (null).
+    holder = models.CharField(max_length=16)
+    category = models.CharField(max_length=8)  # soldier / civilian / foreign
+    country = models.CharField(max_length=2, null=True)  # noqa: DJ001 (null: none)
+    registered_on = models.DateField()
+    # The latest non-superseded status event: its kind and its date as stored (partial ISO text).
+    status = models.CharField(max_length=24, null=True)  # noqa: DJ001 (null: no event)
+    # Not indexed: the figures scan these rows whole; an index on it made SQLite fetch 200,000
+    # rows one by one through it.
+    last_date = models.CharField(max_length=10, null=True)  # noqa: DJ001
+    first_date = models.CharField(max_length=10, null=True, db_index=True)  # noqa: DJ001
+    refusal = models.CharField(max_length=24, null=True)  # noqa: DJ001
+    # Captivity: the last capture's day and the day it ended, as proleptic ordinals (date.toordinal)
+    # so that a duration is a subtraction in any database.
+    captured_day = models.IntegerField(null=True)
+    ended_day = models.IntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"facts of person {self.person_id}"
+
+
+class EventFact(models.Model):
+    """A status event that counts in a figure: a flow (captured, exchanged, released, died) or a
+    `joined_forces`, with the person's holder and category copied in so that a figure is one GROUP BY.
+    Whether an event is a flow depends only on the events before it, so a row holds as of any date
+    on or after its own."""
+
+    person_id = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=12)
+    date = models.CharField(max_length=10)
+    month = models.CharField(max_length=7)  # "YYYY-MM", or "" for a date known to the year only
+    grade = models.CharField(max_length=1, blank=True)
+    holder = models.CharField(max_length=16)
+    category = models.CharField(max_length=8)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "month"], name="stats_eventfact_kind_month")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.date}"
+
+
+class StateFact(models.Model):
+    """A person's facts right after one of their events that is not their last, valid until the
+    next one's date: for a date before a person's last event (a past period), the row with
+    `date <= end < next_date` is that person's state then, found by an index range on next_date
+    instead of walking their events again."""
+
+    person_id = models.BigIntegerField(db_index=True)
+    date = models.CharField(max_length=10)
+    next_date = models.CharField(max_length=10, db_index=True)
+    status = models.CharField(max_length=24)
+    refusal = models.CharField(max_length=24, null=True)  # noqa: DJ001
+    captured_day = models.IntegerField(null=True)
+    ended_day = models.IntegerField(null=True)
+    holder = models.CharField(max_length=16)
+    category = models.CharField(max_length=8)
+    country = models.CharField(max_length=2, null=True)  # noqa: DJ001
+
+    def __str__(self) -> str:
+        return f"state from {self.date}"
+
+
+class DirtyPerson(models.Model):
+    """Persons whose facts are out of date. Filled by triggers on the register's tables in the
+    writer's own transaction (every path: actions, imports, merges, bulk inserts, SQL); emptied
+    by facts.refresh before the figures are read. A null person means "everyone"."""
+
+    person_id = models.BigIntegerField(null=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"dirty {self.person_id}"
+
+
+class RefreshLock(models.Model):
+    """One row, updated first by facts.refresh so that two refreshes run one after the other."""
+
+    runs = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"refreshes: {self.runs}"

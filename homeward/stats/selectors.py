@@ -8,6 +8,7 @@ complementary cell suppression (see suppression.py and docs/statistics.md).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -15,39 +16,136 @@ from django.db.models import Max
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
-from homeward.exchanges.models import Handover
+from homeward.exchanges.models import Exchange, ExchangeState, Handover
 from homeward.ledger.models import Entry
 from homeward.registry.models import Person, StatusEvent
 
-from .figures import compute
-from .models import Snapshot
-from .suppression import Cube, protect
+from .facts import refresh_observed
+from .figures import DELTA_UP_TO, FLOWS, compute, counts, month_range
+from .figures import cubes as figure_cubes
+from .models import EventFact, RefreshLock, Snapshot
+from .suppression import TOTAL, Cube, protect
 
 SMALL_COUNT = 5
 FIRST_YEAR = 2014
+# The longest period a caseworker's flows chart shows, in months (a row each).
+MAX_MONTHS = 36
+# How many years before the last complete month's the analyst's default looks for data.
+YEARS_BACK = 5
 
 
 def last_month_end(today: dt.date) -> dt.date:
     return today.replace(day=1) - dt.timedelta(days=1)
 
 
+def latest_data_month(limit: dt.date) -> str | None:
+    """The latest month, up to `limit`'s, with a flow (captured, exchanged, released, died) or a
+    completed exchange; None if the register has none. One index seek per flow (EventFact's
+    (kind, month) index) and one on the exchanges: a register whose data ends before this year
+    (the demo's, 2023–2025) still opens on charts that show something."""
+    top = limit.strftime("%Y-%m")
+    found = [
+        EventFact.objects.filter(kind=kind, month__gt="", month__lte=top)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+        for kind in FLOWS
+    ]
+    exchanged = (
+        Exchange.objects.filter(state=ExchangeState.COMPLETED, date__lte=limit)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if exchanged is not None:
+        found.append(exchanged.strftime("%Y-%m"))
+    months = [m for m in found if m and m >= f"{FIRST_YEAR}-01"]
+    return max(months) if months else None
+
+
+def default_year(today: dt.date) -> int:
+    """The analyst's (and the public export's) default year: the latest one, within YEARS_BACK of
+    the last complete month, whose frozen snapshot shows a flow or an exchange; else that month's
+    year. Read from the snapshots, never the live register, so that a write (a back-dated one
+    included) cannot move the default between two visits: the default changes only when a new
+    snapshot is frozen, as the figures themselves do."""
+    latest = last_month_end(today).year
+    for year in range(latest, max(FIRST_YEAR, latest - YEARS_BACK) - 1, -1):
+        _, _, cubes = safe_figures(year=year, today=today)
+        if any(
+            cubes[name].values.get(cubes[name].key(*[TOTAL] * len(cubes[name].dims)))
+            or cubes[name].hidden
+            for name in ("flows", "exchanges")
+        ):
+            return year
+    return latest
+
+
+def default_period(today: dt.date) -> tuple[str, str]:
+    """The caseworker's default: the MAX_MONTHS months ending with the latest month with data (a
+    flow or an exchange), else the current year."""
+    latest = latest_data_month(today)
+    if latest is None:
+        return f"{today.year}-01", f"{today.year}-12"
+    return month_range(f"{FIRST_YEAR}-01", latest)[-MAX_MONTHS:][0], latest
+
+
 def clamp_year(year: int | None, today: dt.date) -> int:
     if year is None or not FIRST_YEAR <= year <= today.year:
-        return last_month_end(today).year
+        return default_year(today)
     return year
+
+
+def _month(text: str | None) -> str | None:
+    """ "YYYY-MM" if `text` is one, else None."""
+    if not text or len(text) != 7 or text[4] != "-":
+        return None
+    y, m = text[:4], text[5:]
+    if not (y.isdigit() and m.isdigit() and 1 <= int(m) <= 12):
+        return None
+    return text
+
+
+def _month_end(month: str) -> dt.date:
+    y, m = int(month[:4]), int(month[5:])
+    return (dt.date(y + m // 12, m % 12 + 1, 1)) - dt.timedelta(days=1)
+
+
+def clamp_period(first: str | None, last: str | None, latest: dt.date) -> tuple[str, str]:
+    """A valid period of months between January of FIRST_YEAR and `latest`'s month, at most
+    MAX_MONTHS long; a missing end defaults to the other's year (or `latest`'s)."""
+    low, high = f"{FIRST_YEAR}-01", latest.strftime("%Y-%m")
+    a, b = _month(first), _month(last)
+    if a is None and b is None:
+        a, b = f"{latest.year}-01", f"{latest.year}-12"
+    elif a is None:
+        a = f"{b[:4]}-01"  # type: ignore[index]
+    elif b is None:
+        b = f"{a[:4]}-12"
+    assert a is not None and b is not None
+    if a > b:
+        a, b = b, a
+    # The end may run to December of `latest`'s year (the months after it are empty rows).
+    b = min(b, f"{latest.year}-12")
+    a = max(low, min(a, high))
+    b = max(a, b)
+    months = month_range(a, b)
+    if len(months) > MAX_MONTHS:
+        a = months[-MAX_MONTHS]
+    return a, b
 
 
 def safe_figures(
     *, year: int | None = None, today: dt.date | None = None
 ) -> tuple[dt.date, int, dict[str, Cube]]:
     """The suppressed figures: as of the end of `year` (or of the last complete month, whichever
-    is earlier), frozen on first use."""
+    is earlier), flows of that year's months, frozen on first use."""
     today = today or timezone.now().date()
     year = clamp_year(year, today)
     as_of = min(dt.date(year, 12, 31), last_month_end(today))
     snap = Snapshot.objects.filter(as_of=as_of, year=year).first()
     if snap is None:
-        cubes = compute(as_of=as_of, year=year)
+        cubes = compute(as_of=as_of, months=month_range(f"{year}-01", f"{year}-12"))
         data = {name: protect(cube, SMALL_COUNT).to_json() for name, cube in cubes.items()}
         try:
             with transaction.atomic():
@@ -58,22 +156,93 @@ def safe_figures(
     return as_of, year, {name: Cube.from_json(d) for name, d in snap.data.items()}
 
 
-def figures_for(user: User, *, year: int | None = None) -> dict:
-    """{"as_of", "year", "suppressed", "cubes"} for the dashboard."""
+def figures_for(user: User, *, first: str | None = None, last: str | None = None) -> dict:
+    """{"as_of", "period", "year", "suppressed", "cubes"} for the dashboard; `period` is the
+    (first, last) months the flows and exchanges charts show."""
+    today = timezone.now().date()
     # Only the intermediary's caseworkers see every person; a bureau officer or a mediator sees
     # some persons, so live figures over all of them would tell it what it may not see.
     if user.role != Role.CASEWORKER:
-        as_of, year, cubes = safe_figures(year=year)
-        return {"as_of": as_of, "year": year, "suppressed": True, "cubes": cubes}
-    today = timezone.now().date()
-    year = year if year and FIRST_YEAR <= year <= today.year else today.year
-    as_of = min(dt.date(year, 12, 31), today)
-    key = f"stats:live:{as_of}:{year}:{register_version()}"
-    cubes = cache.get(key)
-    if cubes is None:
-        cubes = compute(as_of=as_of, year=year)
-        cache.set(key, cubes, timeout=3600)
-    return {"as_of": as_of, "year": year, "suppressed": False, "cubes": cubes}
+        # The suppressed figures come only from the frozen snapshot of one year: a period is a
+        # slice of its month rows, never a new sum, so two overlapping periods show the same
+        # cells of one jointly protected table and nothing can be subtracted (the period is
+        # kept within the end's year; the stock figures are as of that snapshot's date).
+        end = last_month_end(today)
+        if _month(first) is None and _month(last) is None:
+            # No (valid) period asked: the whole of the latest year with data.
+            year = default_year(today)
+            first, last = f"{year}-01", f"{year}-12"
+        a, b = clamp_period(first, last, end)
+        year = clamp_year(int(b[:4]), today)
+        a, b = max(a, f"{year}-01"), min(max(b, f"{year}-01"), f"{year}-12")
+        as_of, year, cubes = safe_figures(year=year, today=today)
+        return {
+            "as_of": as_of,
+            "period": (a, b),
+            "year": year,
+            "suppressed": True,
+            "cubes": cubes,
+        }
+    # The period first (from the facts, possibly behind by the queued writes), then the facts'
+    # refresh, observed: the counts of the persons it re-derives, before and after, move the
+    # counts kept for this period from the refresh before to this one (see figures.counts).
+    asked = _month(first) is not None or _month(last) is not None
+    if not asked:
+        first, last = default_period(today)
+    a, b = clamp_period(first, last, today)
+    as_of = min(_month_end(b), today)
+    months = month_range(a, b)
+
+    def observe(pids: list[int]):
+        if len(pids) > DELTA_UP_TO:
+            return None
+        return counts(as_of=as_of, months=months, pids=pids)
+
+    key = f"stats:counts:{as_of}:{a}:{b}"
+    kept = cache.get(key)
+    done, before, seen = refresh_observed(observe)
+    runs = RefreshLock.objects.filter(pk=1).values_list("runs", flat=True).first()
+    if not asked and default_period(today) != (a, b):
+        # The refresh moved the default period: count the new one afresh.
+        a, b = clamp_period(*default_period(today), today)
+        as_of = min(_month_end(b), today)
+        months = month_range(a, b)
+        key = f"stats:counts:{as_of}:{a}:{b}"
+        kept = None
+    totals = None
+    if kept is not None:
+        kept_runs, kept_counts = kept
+        if before is None and kept_runs == runs:
+            totals = kept_counts  # nothing refreshed since
+        elif before is not None and kept_runs == before:  # exactly this refresh since
+            if done == 0:
+                totals = kept_counts
+            elif len(seen) == 2 and None not in seen:
+                totals = _moved(kept_counts, seen[0], seen[1])
+    if totals is None:
+        totals = counts(as_of=as_of, months=months)
+    cache.set(key, (runs, totals), timeout=3600)
+    cubes = figure_cubes(totals, as_of=as_of, months=months)
+    return {
+        "as_of": as_of,
+        "period": (a, b),
+        "year": int(b[:4]),
+        "suppressed": False,
+        "cubes": cubes,
+    }
+
+
+def _moved(kept: dict[str, Counter], old: dict[str, Counter], new: dict[str, Counter]) -> dict:
+    """`kept` minus `old` plus `new`, per counter, without the cells that fall to zero."""
+    out = {}
+    for name, counter in kept.items():
+        moved = Counter(counter)
+        for k, n in old[name].items():
+            moved[k] -= n
+        for k, n in new[name].items():
+            moved[k] += n
+        out[name] = Counter({k: n for k, n in moved.items() if n})
+    return out
 
 
 def register_version() -> str:

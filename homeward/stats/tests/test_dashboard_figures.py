@@ -68,6 +68,8 @@ def test_yesterdays_and_todays_figures_are_the_same_snapshot(client, world, sett
     _held(world, 12)
     client.force_login(world.analyst)
     before = client.get("/dashboard/status.csv").content
+    # The default year's search froze the snapshots it looked at; the write freezes none.
+    frozen = list(Snapshot.objects.values_list("pk", "as_of", "year").order_by("pk"))
     # A death recorded today, and one backdated into the published month: neither shows in the
     # figures already published, so comparing the two readings reveals nothing.
     source = actions.create_source(actor=world.caseworker, kind="visit", title="Visit report")
@@ -81,14 +83,14 @@ def test_yesterdays_and_todays_figures_are_the_same_snapshot(client, world, sett
     )
     after = client.get("/dashboard/status.csv").content
     assert before == after
-    assert Snapshot.objects.count() == 1
+    assert list(Snapshot.objects.values_list("pk", "as_of", "year").order_by("pk")) == frozen
 
 
 def test_the_dashboard_keeps_its_filters_in_the_links(client, world):
     _held(world, 6)
     client.force_login(world.analyst)
     page = client.get("/dashboard/?party=RU&category=soldier&year=2025").content.decode()
-    assert "party=RU&amp;category=soldier&amp;year=2025" in page
+    assert "party=RU&amp;category=soldier&amp;from=2025-01&amp;to=2025-12" in page
     assert 'value="RU" selected' in page
     svg = client.get("/dashboard/flows.svg?party=RU&year=2025")
     assert svg["Content-Type"] == "image/svg+xml"
@@ -99,7 +101,7 @@ def test_unknown_filters_and_charts_are_harmless(client, world):
     client.force_login(world.analyst)
     assert client.get("/dashboard/?party=%00&category=x&year=99999").status_code == 200
     assert client.get("/dashboard/nope.csv").status_code == 404
-    assert client.get("/dashboard/status.png").status_code == 404
+    assert client.get("/dashboard/status.gif").status_code == 404
 
 
 def test_the_charts_speak_ukrainian_and_russian(client, world):
@@ -157,10 +159,161 @@ def test_the_exchange_timeline_counts_each_side_and_the_wounded_outside_the_coun
             recorded_by=world.caseworker,
         )
     client.force_login(world.caseworker)
-    rows = _csv(client, "exchanges")
+    rows = _csv(client, "exchanges", "year=2025")
     assert rows[0] == ["", "RU", "UA", "total"]
     assert rows[1] == ["2025-06-01 BY", "8", "8", "16"]
-    assert _cell(_csv(client, "exchanges_wounded"), "2025-06-01 BY", "UA") == "2"
+    assert _cell(_csv(client, "exchanges_wounded", "year=2025"), "2025-06-01 BY", "UA") == "2"
     client.force_login(world.analyst)
-    assert _cell(_csv(client, "exchanges"), "2025-06-01 BY", "UA") == "8"
-    assert _cell(_csv(client, "exchanges_wounded"), "2025-06-01 BY", "UA") == "<5"
+    assert _cell(_csv(client, "exchanges", "year=2025"), "2025-06-01 BY", "UA") == "8"
+    assert _cell(_csv(client, "exchanges_wounded", "year=2025"), "2025-06-01 BY", "UA") == "<5"
+
+
+def _png_size(body: bytes) -> tuple[int, int]:
+    import struct
+
+    assert body[:8] == b"\x89PNG\r\n\x1a\n"
+    assert body[12:16] == b"IHDR"
+    return struct.unpack(">II", body[16:24])
+
+
+def test_each_chart_exports_as_a_png_of_its_svg_with_the_same_suppression(client, world):
+    import zlib
+
+    from homeward.stats.charts import CHARTS, svg_size
+
+    _held(world, 12)
+    _held(world, 2, by=world.ua_officer, prefix="Іваненко")
+    client.force_login(world.analyst)
+    for name in CHARTS:
+        svg = client.get(f"/dashboard/{name}.svg?year=2025").content.decode()
+        png = client.get(f"/dashboard/{name}.png?year=2025")
+        assert png["Content-Type"] == "image/png"
+        assert 'filename="' in png["Content-Disposition"] and ".png" in png["Content-Disposition"]
+        width, height = svg_size(svg)
+        assert _png_size(png.content) == (2 * width, 2 * height)
+        # A whole PNG: every chunk's CRC checks out and it ends with IEND.
+        body, pos = png.content, 8
+        while pos < len(body):
+            length = int.from_bytes(body[pos : pos + 4], "big")
+            kind, data = body[pos + 4 : pos + 8], body[pos + 8 : pos + 8 + length]
+            assert int.from_bytes(body[pos + 8 + length : pos + 12 + length], "big") == (
+                zlib.crc32(kind + data)
+            )
+            pos += 12 + length
+        assert kind == b"IEND"
+    # The hidden cells are drawn as in the SVG (the grey stub), so the PNG differs from a chart
+    # with the true counts: the caseworker's status chart has other bytes.
+    svg = client.get("/dashboard/status.svg").content.decode()
+    assert 'class="suppressed"' in svg
+    analyst_png = client.get("/dashboard/status.png").content
+    client.force_login(world.caseworker)
+    assert 'class="suppressed"' not in client.get("/dashboard/status.svg").content.decode()
+    assert client.get("/dashboard/status.png").content != analyst_png
+
+
+def _flows_rows(rows):
+    return {r[0]: r[1:] for r in rows[1:]}
+
+
+def test_the_period_is_a_range_of_months_kept_in_the_links_and_applied_to_the_charts(client, world):
+    source = actions.create_source(actor=world.caseworker, kind="visit", title="Visit report")
+    for i, month in enumerate([1, 3, 3, 7]):
+        person = notified(world, family_name=f"Місяць{i}", notified_on=PartialDate(2025, month, 10))
+        actions.record_status_event(
+            actor=world.caseworker,
+            person=person,
+            kind=StatusKind.RELEASED,
+            date=PartialDate(2025, month, 20),
+            source=source,
+        )
+    client.force_login(world.caseworker)
+    page = client.get("/dashboard/?from=2025-02&to=2025-06&party=RU").content.decode()
+    assert "party=RU&amp;from=2025-02&amp;to=2025-06" in page
+    assert 'value="2025-02"' in page and 'value="2025-06"' in page
+    flows = _flows_rows(_csv(client, "flows", "from=2025-02&to=2025-06"))
+    assert list(flows) == ["2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
+    assert flows["2025-03"][-1] == "4"  # two captured, two released
+    # The stock charts are as of the period's end: the person captured and released in July
+    # (and registered only now) is not counted yet.
+    status = _csv(client, "status", "from=2025-02&to=2025-06")
+    assert [r[0] for r in status[1:]] == ["released"]
+    assert _cell(status, "released", "total") == "3"
+    assert _cell(_csv(client, "status", "from=2025-02&to=2025-07"), "released", "total") == "4"
+    # A single month, a year, and nonsense (falls back to the current year).
+    assert list(_flows_rows(_csv(client, "flows", "month=2025-07"))) == ["2025-07"]
+    assert len(_flows_rows(_csv(client, "flows", "year=2024"))) == 12
+    assert client.get("/dashboard/?from=2025-13&to=x").status_code == 200
+
+
+def test_two_overlapping_periods_do_not_give_a_small_cell_away(client, world):
+    # Analyst: January–June against January–July. Were each period suppressed on its own, the
+    # difference of two period totals would be July's count, and a month hidden in one period but
+    # shown in the other would be read off. The periods are slices of one protected year table:
+    # the months they share show the same cells, and no sum over the months is published.
+    source = actions.create_source(actor=world.caseworker, kind="visit", title="Visit report")
+    for i in range(14):
+        month = 7 if i < 2 else 1 + i % 6
+        person = notified(world, family_name=f"Період{i}", notified_on=PartialDate(2025, month, 10))
+        if i % 3 == 0:
+            actions.record_status_event(
+                actor=world.caseworker,
+                person=person,
+                kind=StatusKind.DIED,
+                date=PartialDate(2025, month, 20),
+                source=source,
+            )
+    client.force_login(world.analyst)
+    short = _flows_rows(_csv(client, "flows", "from=2025-01&to=2025-06"))
+    long = _flows_rows(_csv(client, "flows", "from=2025-01&to=2025-07"))
+    assert list(long) == [*short, "2025-07"]
+    for month, cells in short.items():
+        assert long[month] == cells
+    assert "<5" in "".join(long["2025-07"])
+    for name in ("flows", "exchanges", "status"):
+        for rows in (
+            _csv(client, name, "from=2025-01&to=2025-06"),
+            _csv(client, name, "from=2025-01&to=2025-07"),
+        ):
+            assert "total" not in [r[0] for r in rows[1:]]
+    # The analyst's period stays within one year's table: a range across two years is cut to
+    # the end's year, so no sum over a table's edge is ever formed either.
+    cut = _flows_rows(_csv(client, "flows", "from=2024-10&to=2025-02"))
+    assert list(cut) == ["2025-01", "2025-02"]
+
+
+def test_the_default_period_ends_with_the_registers_latest_data(client, world):
+    # A register whose events end before this year (the demo's: 2023–2025) opens on charts that
+    # show them: the caseworker sees the MAX_MONTHS months ending with the latest month holding
+    # a flow, the analyst the whole of the latest year with data (one year's protected table).
+    from homeward.stats.selectors import MAX_MONTHS
+
+    source = actions.create_source(actor=world.caseworker, kind="visit", title="Visit report")
+    for i in range(6):
+        person = notified(world, family_name=f"Давно{i}", notified_on=PartialDate(2024, 5, 10))
+        actions.record_status_event(
+            actor=world.caseworker,
+            person=person,
+            kind=StatusKind.RELEASED,
+            date=PartialDate(2025, 3, 20),
+            source=source,
+        )
+    client.force_login(world.caseworker)
+    flows = _flows_rows(_csv(client, "flows"))
+    assert len(flows) == MAX_MONTHS and list(flows)[-1] == "2025-03"
+    assert flows["2024-05"][-1] == "6" and flows["2025-03"][-1] == "6"
+    page = client.get("/dashboard/").content.decode()
+    assert 'value="2025-03"' in page
+    # Nonsense falls back to the same default.
+    assert _flows_rows(_csv(client, "flows", "from=2025-13&to=x")) == flows
+    client.force_login(world.analyst)
+    flows = _flows_rows(_csv(client, "flows"))
+    assert list(flows) == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert flows["2025-03"][-1] == "6"
+
+
+def test_with_no_data_the_default_period_is_the_current_year(client, world):
+    from django.utils import timezone
+
+    year = timezone.now().date().year
+    client.force_login(world.caseworker)
+    assert list(_flows_rows(_csv(client, "flows"))) == [f"{year}-{m:02d}" for m in range(1, 13)]

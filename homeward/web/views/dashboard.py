@@ -1,5 +1,6 @@
-"""The dashboard: every chart of homeward/stats for the filters in the URL (party, category,
-year), each with its numbers as a table, downloadable as SVG and CSV."""
+"""The dashboard: every chart of homeward/stats for the filters in the URL (party, category, and
+a period of months: from=YYYY-MM&to=YYYY-MM, or year=YYYY, or month=YYYY-MM), each with its
+numbers as a table, downloadable as PNG, SVG and CSV."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 from homeward.accounts.models import Role
 from homeward.ledger.models import Entry
 from homeward.stats.actions import publish_figures
-from homeward.stats.charts import CHARTS, build, categories, label, to_csv, to_svg
+from homeward.stats.charts import CHARTS, build, categories, label, to_csv, to_png, to_svg
 from homeward.stats.figures import CATEGORIES
 from homeward.stats.models import Release
 from homeward.stats.selectors import SMALL_COUNT, figures_for
@@ -26,23 +27,38 @@ def _filters(request) -> dict:
     """Bounded, validated filters; anything unknown falls back to "all"."""
     party = request.GET.get("party", "")[:8]
     category = request.GET.get("category", "")[:16]
-    raw_year = request.GET.get("year", "")[:4]
-    year = int(raw_year) if raw_year.isdigit() else None
+    # The period: from/to months; a year or a single month are shorthands for one. Validated
+    # (and clamped to what the role may see) by stats.selectors.
+    first, last = request.GET.get("from", "")[:7], request.GET.get("to", "")[:7]
+    year, month = request.GET.get("year", "")[:4], request.GET.get("month", "")[:7]
+    if not (first or last):
+        if month:
+            first = last = month
+        elif year.isdigit():
+            first, last = f"{year}-01", f"{year}-12"
     return {
         "party": party if party.isalnum() else "",
         "category": category if category in CATEGORIES else "",
-        "year": year,
+        "from": first,
+        "to": last,
     }
 
 
 def _charts(request):
     f = _filters(request)
-    figures = figures_for(request.user, year=f["year"])
+    figures = figures_for(request.user, first=f["from"] or None, last=f["to"] or None)
+    f["from"], f["to"] = figures["period"]
     parties = figures["cubes"]["status"].dims[1][:-1]
     if f["party"] not in parties:
         f["party"] = ""
     charts = [
-        build(figures["cubes"][spec["cube"]], name, party=f["party"], category=f["category"])
+        build(
+            figures["cubes"][spec["cube"]],
+            name,
+            party=f["party"],
+            category=f["category"],
+            period=figures["period"],
+        )
         for name, spec in CHARTS.items()
     ]
     return f, figures, parties, charts
@@ -54,7 +70,7 @@ def dashboard(request):
     query = "&".join(
         f"{k}={v}" for k, v in (("party", f["party"]), ("category", f["category"])) if v
     )
-    query = "&".join(p for p in (query, f"year={figures['year']}") if p)
+    query = "&".join(p for p in (query, f"from={f['from']}&to={f['to']}") if p)
     return render(
         request,
         "web/dashboard.html",
@@ -75,7 +91,6 @@ def dashboard(request):
             "filters": f,
             "parties": parties,
             "categories": categories(),
-            "years": list(range(figures["as_of"].year, 2013, -1)),
             "query": query,
             "small": SMALL_COUNT,
         },
@@ -84,17 +99,20 @@ def dashboard(request):
 
 @page_view
 def chart_file(request, name: str, fmt: str):
-    if name not in CHARTS or fmt not in ("svg", "csv"):
+    if name not in CHARTS or fmt not in ("svg", "csv", "png"):
         raise Http404
     f, figures, parties, charts = _charts(request)
     chart = next(c for c in charts if c.name == name)
+    body: str | bytes
     if fmt == "svg":
         body, ctype = to_svg(chart, SMALL_COUNT), "image/svg+xml"
+    elif fmt == "png":
+        body, ctype = to_png(chart, SMALL_COUNT), "image/png"
     else:
         body, ctype = to_csv(chart, SMALL_COUNT), "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{figures["as_of"].isoformat()}.{fmt}"'
+        f'attachment; filename="{name}-{f["from"]}-{f["to"]}-{figures["as_of"].isoformat()}.{fmt}"'
     )
     return response
 
