@@ -480,6 +480,10 @@ def install_triggers(using=None) -> bool:
     conn = connection if using is None else using
     if conn.vendor not in TRIGGERS or installed_triggers(conn) == EXPECTED_TRIGGERS:
         return False
+    if QUEUE not in conn.introspection.table_names():
+        # A flush or a partial migrate on a database whose facts migration is not applied yet:
+        # nothing to queue into; the migrate that creates the table installs the triggers.
+        return False
     statements = _sqlite_statements() if conn.vendor == "sqlite" else _postgresql_statements()
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         for sql in statements:

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
@@ -231,6 +231,26 @@ def test_the_triggers_come_back_after_a_migration_drops_them(world):
     # Everyone is queued: whatever was written while the trigger was missing is re-derived.
     assert DirtyPerson.objects.filter(person_id__isnull=True).exists()
     assert facts.install_triggers() is False
+
+
+def test_no_triggers_before_the_facts_table_exists(world):
+    """A flush (or a partial migrate) of a database whose facts migration is not applied yet:
+    post_migrate must not fail on the missing queue table (it did: `flush` then `migrate` on a
+    database an older version had migrated)."""
+    table = StatusEvent._meta.db_table
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER stats_dirty_{table}_ins")
+            else:
+                cursor.execute(f"DROP TRIGGER stats_dirty_ins ON {table}")
+            cursor.execute(f"ALTER TABLE {facts.QUEUE} RENAME TO stats_queue_aside")
+        assert facts.install_triggers() is False
+        assert facts.installed_triggers() == facts.EXPECTED_TRIGGERS - 1
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE stats_queue_aside RENAME TO {facts.QUEUE}")
+    assert facts.install_triggers() is True
+    assert facts.installed_triggers() == facts.EXPECTED_TRIGGERS
 
 
 def test_the_backfill_command_derives_an_existing_register(world):
