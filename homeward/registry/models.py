@@ -116,13 +116,23 @@ class Person(models.Model):
     mother_maiden_name = models.CharField(max_length=200, blank=True)
     person_to_inform = models.TextField(blank=True)
     wounded = models.BooleanField(default=False)
+    # Indexed only where set (Meta): nearly every person has none, and an import writes none.
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        db_index=False,
     )
     anonymised_at = models.DateTimeField(null=True, blank=True)
     external_ids = models.JSONField(default=dict, blank=True, help_text="Ids given by sources")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # No index of its own: nothing looks persons up by who registered them, and each index is
+    # upkeep for every imported row (benchmarks/registry, issue 21).
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         indexes = [
@@ -132,6 +142,12 @@ class Person(models.Model):
             # Filters on the list page.
             models.Index(fields=["category"]),
             models.Index(fields=["birth_date"]),
+            # Who was merged into a person (merged_from).
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="registry_person_merged_into",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,7 +186,8 @@ class NameKey(models.Model):
     meet here. Rows are derived from PersonName and rebuilt by `homeward reindex`.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # Looked up by person through the unique (person, key) below, which leads with it.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=64)
 
     class Meta:
@@ -187,7 +204,10 @@ class NameKey(models.Model):
 
 
 class Nationality(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="nationalities")
+    # Looked up by person through the unique (person, country) below, which leads with it.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="nationalities", db_index=False
+    )
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
 
     class Meta:
@@ -208,8 +228,9 @@ class Detention(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="detentions")
+    # Looked up by party through the (detaining_party, person) index below, which leads with it.
     detaining_party = models.ForeignKey(
-        "accounts.Party", on_delete=models.PROTECT, related_name="detentions"
+        "accounts.Party", on_delete=models.PROTECT, related_name="detentions", db_index=False
     )
     captured_on = PartialDateField(null=True, blank=True)
     capture_place = models.CharField(max_length=200, blank=True)
@@ -264,7 +285,10 @@ class StatusEvent(models.Model):
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="status_events")
+    # Looked up by person through the (person, date, recorded_at) index below.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="status_events", db_index=False
+    )
     kind = models.CharField(max_length=24, choices=StatusKind.choices)
     date = PartialDateField()
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="status_events")
@@ -281,7 +305,10 @@ class StatusEvent(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
-    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # No index of its own, like Person.created_by: nothing looks events up by who recorded them.
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
