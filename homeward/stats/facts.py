@@ -288,31 +288,28 @@ def _store(pids: list[int] | None) -> None:
 
 def refresh() -> int:
     """Brings the facts up to date with the register; returns how many persons it re-derived
-    (-1: everyone). Cheap when nothing is queued (one indexed lookup)."""
-    return refresh_observed()[0]
+    (-1: everyone). Cheap when nothing is queued (one indexed lookup). The caseworker's kept
+    counts move with the facts, in the same transaction (kept.py)."""
+    # kept reads figures, which reads this module.
+    from .kept import Mover
 
-
-def refresh_observed(observe=None) -> tuple[int, int | None, list]:
-    """`refresh`, also returning the lock's count of refreshes before this one (None: this one
-    did not take the lock, nothing was queued) and, when it re-derived some persons (not
-    everyone) and `observe` is given, [observe(pids) before, observe(pids) after]: what a reader
-    needs to move a figure computed at that count by exactly these persons' change."""
     if not TRIGGERS.get(connection.vendor, False):
         # No triggers on this database: nothing tells us what changed, so re-derive everything.
         DirtyPerson.objects.get_or_create(person_id=None)
     if not DirtyPerson.objects.exists():
-        return 0, None, []
-    seen: list = []
+        return 0
     with transaction.atomic():
         # The lock: a second refresh waits here, then finds the queue rows it would have read gone.
         if not RefreshLock.objects.filter(pk=1).update(runs=F("runs") + 1):
             RefreshLock.objects.create(pk=1, runs=1)
-        before = RefreshLock.objects.get(pk=1).runs - 1
+        mover = Mover(RefreshLock.objects.get(pk=1).runs - 1)
         queued = list(DirtyPerson.objects.values_list("id", "person_id"))
         if not queued:
-            return 0, before, []
+            mover.unchanged()
+            return 0
         pids = {p for _, p in queued}
         if None in pids or len(pids) > FULL_REFRESH_FROM:
+            mover.drop()
             PersonFact.objects.all().delete()
             EventFact.objects.all().delete()
             StateFact.objects.all().delete()
@@ -320,20 +317,18 @@ def refresh_observed(observe=None) -> tuple[int, int | None, list]:
             done = -1
         else:
             ordered = sorted(p for p in pids if p is not None)
-            if observe is not None:
-                seen.append(observe(ordered))
+            mover.before(ordered)
             for chunk in _chunks(ordered):
                 PersonFact.objects.filter(person_id__in=chunk).delete()
                 EventFact.objects.filter(person_id__in=chunk).delete()
                 StateFact.objects.filter(person_id__in=chunk).delete()
             _store(ordered)
-            if observe is not None:
-                seen.append(observe(ordered))
+            mover.after(ordered)
             done = len(ordered)
         # Exactly the rows read: one a writer committed after that read stays for the next refresh.
         for chunk in _chunks(sorted(i for i, _ in queued)):
             DirtyPerson.objects.filter(id__in=chunk).delete()
-    return done, before, seen
+    return done
 
 
 # --- the triggers ------------------------------------------------------------------------------

@@ -8,9 +8,7 @@ complementary cell suppression (see suppression.py and docs/statistics.md).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,10 +18,11 @@ from homeward.exchanges.models import Exchange, ExchangeState, Handover
 from homeward.ledger.models import Entry
 from homeward.registry.models import Person, StatusEvent
 
-from .facts import refresh_observed
-from .figures import DELTA_UP_TO, FLOWS, compute, counts, month_range
+from .facts import refresh
+from .figures import FLOWS, compute, month_range
 from .figures import cubes as figure_cubes
-from .models import EventFact, RefreshLock, Snapshot
+from .kept import counts_for
+from .models import EventFact, Snapshot
 from .suppression import TOTAL, Cube, protect
 
 SMALL_COUNT = 5
@@ -184,45 +183,18 @@ def figures_for(user: User, *, first: str | None = None, last: str | None = None
             "cubes": cubes,
         }
     # The period first (from the facts, possibly behind by the queued writes), then the facts'
-    # refresh, observed: the counts of the persons it re-derives, before and after, move the
-    # counts kept for this period from the refresh before to this one (see figures.counts).
+    # refresh, which moves the counts kept for each period by the persons it re-derives (kept.py).
     asked = _month(first) is not None or _month(last) is not None
     if not asked:
         first, last = default_period(today)
     a, b = clamp_period(first, last, today)
-    as_of = min(_month_end(b), today)
-    months = month_range(a, b)
-
-    def observe(pids: list[int]):
-        if len(pids) > DELTA_UP_TO:
-            return None
-        return counts(as_of=as_of, months=months, pids=pids)
-
-    key = f"stats:counts:{as_of}:{a}:{b}"
-    kept = cache.get(key)
-    done, before, seen = refresh_observed(observe)
-    runs = RefreshLock.objects.filter(pk=1).values_list("runs", flat=True).first()
+    refresh()
     if not asked and default_period(today) != (a, b):
-        # The refresh moved the default period: count the new one afresh.
+        # The refresh moved the default period.
         a, b = clamp_period(*default_period(today), today)
-        as_of = min(_month_end(b), today)
-        months = month_range(a, b)
-        key = f"stats:counts:{as_of}:{a}:{b}"
-        kept = None
-    totals = None
-    if kept is not None:
-        kept_runs, kept_counts = kept
-        if before is None and kept_runs == runs:
-            totals = kept_counts  # nothing refreshed since
-        elif before is not None and kept_runs == before:  # exactly this refresh since
-            if done == 0:
-                totals = kept_counts
-            elif len(seen) == 2 and None not in seen:
-                totals = _moved(kept_counts, seen[0], seen[1])
-    if totals is None:
-        totals = counts(as_of=as_of, months=months)
-    cache.set(key, (runs, totals), timeout=3600)
-    cubes = figure_cubes(totals, as_of=as_of, months=months)
+    as_of = min(_month_end(b), today)
+    totals = counts_for(as_of=as_of, first=a, last=b, is_default=not asked)
+    cubes = figure_cubes(totals, as_of=as_of, months=month_range(a, b))
     return {
         "as_of": as_of,
         "period": (a, b),
@@ -230,19 +202,6 @@ def figures_for(user: User, *, first: str | None = None, last: str | None = None
         "suppressed": False,
         "cubes": cubes,
     }
-
-
-def _moved(kept: dict[str, Counter], old: dict[str, Counter], new: dict[str, Counter]) -> dict:
-    """`kept` minus `old` plus `new`, per counter, without the cells that fall to zero."""
-    out = {}
-    for name, counter in kept.items():
-        moved = Counter(counter)
-        for k, n in old[name].items():
-            moved[k] -= n
-        for k, n in new[name].items():
-            moved[k] += n
-        out[name] = Counter({k: n for k, n in moved.items() if n})
-    return out
 
 
 def register_version() -> str:

@@ -3,6 +3,8 @@
 import csv
 import io
 
+import pytest
+
 from homeward.lib.dates import PartialDate
 from homeward.registry import actions
 from homeward.registry.models import Nationality, StatusKind
@@ -209,6 +211,30 @@ def test_each_chart_exports_as_a_png_of_its_svg_with_the_same_suppression(client
     client.force_login(world.caseworker)
     assert 'class="suppressed"' not in client.get("/dashboard/status.svg").content.decode()
     assert client.get("/dashboard/status.png").content != analyst_png
+
+
+def test_a_tall_chart_is_rendered_within_the_pixel_bound_and_kept(monkeypatch):
+    from homeward.stats import charts
+
+    months = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)]
+    chart = charts.Chart(
+        name="flows",
+        title="Flows",
+        rows=months,
+        series=["captured", "exchanged", "released", "died"],
+        values=[[40, 12, 7, None] for _ in months],
+        totals=[60 for _ in months],
+    )
+    width, height = charts.svg_size(charts.to_svg(chart, 5))
+    assert 4 * width * height > charts.PNG_PIXELS  # twice its size would exceed the bound
+    png = charts.to_png(chart, 5)
+    w, h = _png_size(png)
+    assert w * h <= charts.PNG_PIXELS * 1.01 and w >= width and h >= height
+    assert abs(w / h - width / height) < 0.01
+    import resvg_py
+
+    monkeypatch.setattr(resvg_py, "svg_to_bytes", lambda **kw: pytest.fail("rendered again"))
+    assert charts.to_png(chart, 5) == png  # the same SVG: the kept picture
 
 
 def _flows_rows(rows):

@@ -23,7 +23,7 @@ from homeward.registry.models import (
     StatusKind,
 )
 from homeward.registry.tests.factories import notified
-from homeward.stats import facts, selectors
+from homeward.stats import facts, kept, selectors
 from homeward.stats.figures import compute, month_range
 from homeward.stats.models import DirtyPerson, EventFact, PersonFact, StateFact
 
@@ -91,9 +91,7 @@ def _past(rng):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_facts_give_the_reference_figures_after_every_kind_of_write(world, seed, monkeypatch):
     moved = []
-    monkeypatch.setattr(
-        selectors, "_moved", lambda *a, _f=selectors._moved: moved.append(1) or _f(*a)
-    )
+    monkeypatch.setattr(kept, "_moved", lambda *a, _f=kept._moved: moved.append(1) or _f(*a))
     rng = random.Random(seed)
     source = actions.create_source(actor=world.caseworker, kind="visit", title="Visit report")
     graded = [
