@@ -260,3 +260,19 @@ def test_the_backfill_command_derives_an_existing_register(world):
     call_command("stats_refresh")
     assert PersonFact.objects.count() == Person.objects.count()
     _compare("backfill")
+
+
+def test_a_full_refresh_gives_the_planner_fresh_statistics(world):
+    """Without them SQLite read a few persons' facts through the month index (a table scan)."""
+    for i in range(3):
+        notified(world, family_name=f"План{i}")
+    DirtyPerson.objects.create(person_id=None)
+    assert facts.refresh() == -1
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        else:
+            cursor.execute("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+        analysed = {row[0] for row in cursor.fetchall()}
+    # (SQLite keeps no statistics of an empty table: no person here has a later event.)
+    assert {"stats_personfact", "stats_eventfact"} <= analysed
