@@ -79,7 +79,13 @@ def _persons(claim: Claim):
     return qs
 
 
-def register_figure(claim: Claim, as_of: dt.date | None = None) -> Figure:
+def register_figure(claim: Claim, as_of: dt.date | None = None, *, suppress: bool = True) -> Figure:
+    """The register's count for the claim's population as of its date; counts under
+    SMALL_COUNT suppressed unless `suppress` is False (a caseworker, who sees the register)."""
+
+    def _cell_for(n: int) -> int | None:
+        return _cell(n) if suppress else n
+
     as_of = as_of or claim.refers_to or timezone.localdate()
     upto = PartialDate.from_date(as_of)
     persons = _persons(claim)
@@ -111,7 +117,7 @@ def register_figure(claim: Claim, as_of: dt.date | None = None) -> Figure:
             Counts.DIED: _("persons recorded dead"),
         }[Counts(claim.counts)]
         # Every status event has a source; "sourced" counts the persons of the events.
-        return Figure(True, _cell(count), _cell(count), _cell(good), what=str(what))
+        return Figure(True, _cell_for(count), _cell_for(count), _cell_for(good), what=str(what))
     if claim.counts in (Counts.HELD, Counts.FOREIGNERS_HELD):
         latest = Detention.objects.filter(person=OuterRef("pk")).order_by("-created_at", "-id")
         ended = StatusEvent.objects.filter(
@@ -134,7 +140,7 @@ def register_figure(claim: Claim, as_of: dt.date | None = None) -> Figure:
             qs = qs.exclude(home_party__code__in=["UA", "RU"]).filter(
                 pk__in=Nationality.objects.exclude(country__in=["UA", "RU"]).values("person")
             )
-        return Figure(True, _cell(qs.count()), what=str(_("persons held")))
+        return Figure(True, _cell_for(qs.count()), what=str(_("persons held")))
     if claim.counts in (Counts.REMOVED_FROM_LISTS, Counts.NOT_ACCEPTED):
         changes = VersionChange.objects.filter(kind=ChangeKind.REMOVED, at__date__lte=as_of)
         if claim.of_party_id:
@@ -153,9 +159,9 @@ def register_figure(claim: Claim, as_of: dt.date | None = None) -> Figure:
         )
         return Figure(
             True,
-            _cell(total),
+            _cell_for(total),
             by_reason=[
-                (str(labels.get(r, r)), _cell(len(ids))) for r, ids in sorted(by_reason.items())
+                (str(labels.get(r, r)), _cell_for(len(ids))) for r, ids in sorted(by_reason.items())
             ],
             what=str(what),
         )
@@ -256,3 +262,37 @@ def population_claims(key: str) -> list[Claim]:
     qs = qs.filter(held_by__code=held) if held else qs.filter(held_by__isnull=True)
     qs = qs.filter(of_party__code=of) if of else qs.filter(of_party__isnull=True)
     return list(qs.order_by("refers_to", "id"))
+
+
+# The dashboard's chart of claims shows at most this many, the latest first.
+CHART_CLAIMS = 40
+
+
+def chart_rows(
+    first: str, last: str, party: str = "", *, suppress: bool = True
+) -> list[tuple[str, int, int | None]]:
+    """Confirmed count claims dated within the months `first`..`last` (their date, else their
+    report's), about `party` if given (held by it or its nationals): (label, the claimed figure —
+    its lower bound, else its upper —, the register's count as of the claim's date, None when
+    suppressed). Claims the register has no figure for are left out."""
+    rows = []
+    claims = (
+        Claim.objects.filter(confirmed(), kind="count")
+        .select_related("report", "side", "held_by", "of_party")
+        .order_by("-refers_to", "-id")
+    )
+    if party:
+        claims = claims.filter(Q(held_by__code=party) | Q(of_party__code=party))
+    for claim in claims:
+        when = claim.refers_to or claim.report.published_on
+        claimed = claim.low if claim.low is not None else claim.high
+        if when is None or claimed is None or not first <= when.strftime("%Y-%m") <= last:
+            continue
+        figure = register_figure(claim, suppress=suppress)
+        if not figure.available:
+            continue
+        label = f"{when.isoformat()} {population_label(claim)} ({claim.report.outlet})"
+        rows.append((label, int(claimed), figure.count))
+        if len(rows) == CHART_CLAIMS:
+            break
+    return rows[::-1]

@@ -23,8 +23,8 @@ from homeward.registry.models import StatusKind
 from .figures import CATEGORIES, NONE
 from .suppression import TOTAL, Cube
 
-# Hooks for issue 20's later charts: inquiries (tracing) and claims beside register figures. Add
-# an entry here with its cube in figures.compute once those apps exist.
+# Each chart is a slice of one cube of figures.compute (its rows and series dimensions); the
+# party and category filters apply where the cube has those dimensions.
 CHARTS: dict[str, dict] = {
     "flows": {
         "title": _("Persons captured, exchanged, released and died, by month"),
@@ -77,6 +77,20 @@ CHARTS: dict[str, dict] = {
         "rows": "status",
         "series": "party",
     },
+    # Tracing: counts of families' inquiries (no party or category: the filters do not apply).
+    "inquiries": {
+        "title": _("Families' inquiries filed and answered, by month"),
+        "cube": "inquiries",
+        "period": True,
+        "rows": "month",
+        "series": "inquiry",
+    },
+    "answer_time": {
+        "title": _("Inquiries: time to answer, and time waited by those still unanswered"),
+        "cube": "answer_time",
+        "rows": "wait",
+        "series": "inquiry",
+    },
 }
 
 LABELS = {
@@ -92,6 +106,15 @@ LABELS = {
     "6-12m": _("6 to 12 months"),
     "1-2y": _("1 to 2 years"),
     "gt2y": _("over 2 years"),
+    "filed": _("filed"),
+    "answered": _("answered"),
+    "waiting": _("still unanswered"),
+    "lt1w": _("within a week"),
+    "1-4w": _("1 to 4 weeks"),
+    "1-3m": _("1 to 3 months"),
+    "gt3m": _("over 3 months"),
+    "claimed": _("claimed"),
+    "register": _("in the register"),
     NONE: _("no status"),
     TOTAL: _("Total"),
 }
@@ -113,6 +136,8 @@ class Chart:
     series: list[str]
     values: list[list[int | None]]  # [row][series]; None: hidden
     totals: list[int | None]  # the series dimension's total for each row
+    # False where a row's series do not add up to anything (a claim beside the register's count).
+    show_totals: bool = True
 
 
 def build(
@@ -154,9 +179,11 @@ def build(
 def to_csv(chart: Chart, small: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["", *chart.series, TOTAL.strip("_")])
+    totals = [TOTAL.strip("_")] if chart.show_totals else []
+    writer.writerow(["", *chart.series, *totals])
     for row, values, total in zip(chart.rows, chart.values, chart.totals, strict=True):
-        writer.writerow([row, *(f"<{small}" if v is None else v for v in [*values, total])])
+        cells = [*values, total] if chart.show_totals else values
+        writer.writerow([row, *(f"<{small}" if v is None else v for v in cells)])
     return out.getvalue()
 
 

@@ -15,10 +15,11 @@ import datetime as dt
 from collections import Counter
 
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from homeward.exchanges.models import Exchange, ExchangeState, Handover, Outcome
 from homeward.registry.models import StatusKind
+from homeward.tracing.models import Inquiry
 
 from .facts import (
     CAPTURED,
@@ -201,6 +202,7 @@ def cubes(c: dict[str, Counter], *, as_of: dt.date, months: list[str]) -> dict[s
             durations,
         ),
         **_exchanges(as_of, day(months[0])),
+        **_inquiries(as_of, months),
     }
 
 
@@ -229,4 +231,62 @@ def _exchanges(as_of: dt.date, start: dt.date) -> dict[str, Cube]:
     return {
         "exchanges": Cube.from_counts(["exchange", "party"], [rows, cols], handed),
         "exchanges_wounded": Cube.from_counts(["exchange", "party"], [rows, cols], wounded),
+    }
+
+
+FILED, ANSWERED, WAITING = "filed", "answered", "waiting"
+# Time to answer (answered inquiries) and time waited so far (unanswered ones), in days: upper
+# bounds of the buckets (the last is open).
+WAITS = [("lt1w", 7), ("1-4w", 28), ("1-3m", 91), ("gt3m", None)]
+
+
+def _inquiries(as_of: dt.date, months: list[str]) -> dict[str, Cube]:
+    """Families' inquiries (tracing): filed and answered by month within `months`, and as of
+    `as_of` how long the answered ones took and how long the unanswered ones have waited. Read
+    live (one GROUP BY each over the inquiries, by their indexed dates): no person's data, counts
+    only. An inquiry answered, reopened and answered again counts at its latest answer."""
+    end = dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC)
+    start = dt.datetime.combine(day(months[0]), dt.time.min, tzinfo=dt.UTC)
+    by_month: Counter = Counter()
+    for field_name, what in (("created_at", FILED), ("answered_at", ANSWERED)):
+        dated = Inquiry.objects.filter(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
+        for month, n in (
+            dated.annotate(m=TruncMonth(field_name, tzinfo=dt.UTC))
+            .values_list("m")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            by_month[(month.strftime("%Y-%m"), what)] += n
+    waits: Counter = Counter()
+    answered = Inquiry.objects.filter(answered_at__lte=end, created_at__lte=end)
+    took = Case(
+        *(
+            When(answered_at__lt=F("created_at") + dt.timedelta(days=limit), then=Value(i))
+            for i, (_, limit) in enumerate(WAITS)
+            if limit
+        ),
+        default=Value(len(WAITS) - 1),
+        output_field=IntegerField(),
+    )
+    for b, n in answered.annotate(b=took).values_list("b").annotate(n=Count("pk")).order_by():
+        waits[(WAITS[b][0], ANSWERED)] += n
+    # Unanswered as of `as_of`: filed by then, neither answered nor closed by then.
+    waiting = Inquiry.objects.filter(created_at__lte=end).exclude(answered_at__lte=end)
+    waiting = waiting.exclude(closed_at__lte=end)
+    age = Case(
+        *(
+            When(created_at__gt=end - dt.timedelta(days=limit), then=Value(i))
+            for i, (_, limit) in enumerate(WAITS)
+            if limit
+        ),
+        default=Value(len(WAITS) - 1),
+        output_field=IntegerField(),
+    )
+    for b, n in waiting.annotate(b=age).values_list("b").annotate(n=Count("pk")).order_by():
+        waits[(WAITS[b][0], WAITING)] += n
+    return {
+        "inquiries": Cube.from_counts(["month", "inquiry"], [months, [FILED, ANSWERED]], by_month),
+        "answer_time": Cube.from_counts(
+            ["wait", "inquiry"], [[w for w, _ in WAITS], [ANSWERED, WAITING]], waits
+        ),
     }

@@ -18,6 +18,7 @@ from homeward.exchanges.models import Exchange, ExchangeState, Handover
 from homeward.ledger.models import Entry
 from homeward.registry.models import Person, StatusEvent
 
+from .charts import CHARTS
 from .facts import refresh
 from .figures import FLOWS, compute, month_range
 from .figures import cubes as figure_cubes
@@ -29,6 +30,8 @@ SMALL_COUNT = 5
 FIRST_YEAR = 2014
 # The longest period a caseworker's flows chart shows, in months (a row each).
 MAX_MONTHS = 36
+# Every cube a chart reads.
+CUBES = {spec["cube"] for spec in CHARTS.values()}
 # How many years before the last complete month's the analyst's default looks for data.
 YEARS_BACK = 5
 
@@ -152,6 +155,15 @@ def safe_figures(
         except IntegrityError:
             # Another request froze it first: theirs is the published one.
             snap = Snapshot.objects.get(as_of=as_of, year=year)
+    elif not CUBES <= snap.data.keys():
+        # Frozen before a chart was added (the inquiries): its cubes are added once, as of the
+        # same date and suppressed alike; the cubes already published stay as they were.
+        cubes = compute(as_of=as_of, months=month_range(f"{year}-01", f"{year}-12"))
+        with transaction.atomic():
+            snap = Snapshot.objects.select_for_update().get(pk=snap.pk)
+            for name in CUBES - snap.data.keys():
+                snap.data[name] = protect(cubes[name], SMALL_COUNT).to_json()
+            snap.save(update_fields=["data"])
     return as_of, year, {name: Cube.from_json(d) for name, d in snap.data.items()}
 
 

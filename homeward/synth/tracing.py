@@ -11,19 +11,24 @@ the register is searched and candidates are queued as at the desk):
 
 About one in five of the inquiries whose best candidate is the person asked about is then
 confirmed by the caseworker and answered (the letter recorded as sent); the rest stay open with
-their candidates pending in the review queue. Every person here is synthetic.
+their candidates pending in the review queue. Their dates are then spread over the past seven
+months (answers days to weeks after filing), so the dashboard's inquiry charts have a history.
+Every person here is synthetic.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
+
+from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.registry.models import Person
 from homeward.synth.population import _RU_LATIN, _UK_LATIN, latin, ru_to_uk
 from homeward.tracing import actions
-from homeward.tracing.models import Candidate, Inquiry
+from homeward.tracing.models import AnswerLetter, Candidate, Inquiry
 
 REQUESTERS_UK = ("Олена", "Марія", "Наталія", "Оксана", "Ірина", "Тетяна", "Галина")
 REQUESTERS_RU = ("Елена", "Мария", "Наталья", "Ольга", "Ирина", "Татьяна", "Галина")
@@ -71,6 +76,7 @@ def build_tracing(
     persons = {p.pk: p for p in Person.objects.filter(pk__in=chosen)}
     made = {"inquiries": 0, "answered": 0, "candidates": 0}
     asked_about: dict[int, int] = {}
+    filed: list[int] = []
     for i in range(count):
         fields: dict[str, object]
         style = i % 4
@@ -123,6 +129,7 @@ def build_tracing(
             }
         )
         inquiry = actions.file_inquiry(actor=liaison, fields=fields)
+        filed.append(inquiry.pk)
         made["inquiries"] += 1
         if about is not None:
             asked_about[inquiry.pk] = about
@@ -139,7 +146,31 @@ def build_tracing(
         actions.send_answer(actor=liaison, inquiry=Inquiry.objects.get(pk=inquiry_id))
         made["answered"] += 1
     made["candidates"] = Candidate.objects.filter(inquiry_id__in=list(asked_about)).count()
+    _spread_over_months(rng, filed)
     log(
         f"tracing: {made['inquiries']} inquiries, {made['answered']} answered, {made['candidates']} candidates"
     )
     return made
+
+
+# Days an answer took in the demo, and how far back the filings go.
+ANSWER_DAYS = (2, 5, 9, 16, 27, 45, 80)
+# (from five weeks to seven months ago: the dashboard's default period ends with the register's
+# latest month with data, which in the demo is a month or two before its clock)
+FILED_DAYS = (35, 220)
+
+
+def _spread_over_months(rng: random.Random, ids: list[int]) -> None:
+    """The demo's inquiries as if filed over the past seven months, and answered days to weeks
+    later, so that the dashboard's inquiry charts have a history and some inquiries are overdue.
+    Only the inquiries' own dates move (and their letters'); the ledger keeps the time the demo
+    ran."""
+    now = timezone.now()
+    for inquiry in Inquiry.objects.filter(pk__in=ids).order_by("pk"):
+        filed = now - dt.timedelta(days=rng.randint(*FILED_DAYS), hours=rng.randint(0, 9))
+        changes: dict[str, dt.datetime] = {"created_at": filed}
+        if inquiry.answered_at is not None:
+            answered = min(now, filed + dt.timedelta(days=rng.choice(ANSWER_DAYS)))
+            changes["answered_at"] = answered
+            AnswerLetter.objects.filter(inquiry=inquiry).update(sent_at=answered)
+        Inquiry.objects.filter(pk=inquiry.pk).update(**changes)

@@ -34,7 +34,8 @@ COUNTRIES = ["UA", "RU", "GB", "GE", "IN", "BR"]
 
 
 def _same(new, old, label):
-    assert new.keys() == old.keys()
+    # The inquiries' cubes are read from the inquiries, not the facts: the reference has none.
+    assert new.keys() == old.keys() | {"inquiries", "answer_time"}
     for name in old:
         a, b = new[name], old[name]
         assert (a.names, a.dims) == (b.names, b.dims), (label, name)

@@ -9,11 +9,23 @@ import io
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from homeward.accounts.models import Role
+from homeward.claims import actions as claim_actions
+from homeward.claims import selectors as claim_selectors
 from homeward.ledger.models import Entry
 from homeward.stats.actions import publish_figures
-from homeward.stats.charts import CHARTS, build, categories, label, to_csv, to_png, to_svg
+from homeward.stats.charts import (
+    CHARTS,
+    Chart,
+    build,
+    categories,
+    label,
+    to_csv,
+    to_png,
+    to_svg,
+)
 from homeward.stats.figures import CATEGORIES
 from homeward.stats.models import Release
 from homeward.stats.selectors import SMALL_COUNT, figures_for
@@ -61,7 +73,27 @@ def _charts(request):
         )
         for name, spec in CHARTS.items()
     ]
+    if request.user.role in CLAIM_READERS:
+        charts.append(_claims_chart(f, suppress=request.user.role != Role.CASEWORKER))
     return f, figures, parties, charts
+
+
+# Who sees the claims beside the register's figures: those who read the claims pages, and the
+# caseworkers, who see the register itself.
+CLAIM_READERS = {*claim_actions.ROLES, Role.CASEWORKER}
+
+
+def _claims_chart(f: dict, *, suppress: bool) -> Chart:
+    rows = claim_selectors.chart_rows(f["from"], f["to"], f["party"], suppress=suppress)
+    return Chart(
+        name="claims",
+        title=str(_("Figures claimed in public reports beside the register's counts")),
+        rows=[label for label, _c, _r in rows],
+        series=["claimed", "register"],
+        values=[[claimed, register] for _l, claimed, register in rows],
+        totals=[None for _ in rows],
+        show_totals=False,
+    )
 
 
 @page_view
@@ -99,10 +131,12 @@ def dashboard(request):
 
 @page_view
 def chart_file(request, name: str, fmt: str):
-    if name not in CHARTS or fmt not in ("svg", "csv", "png"):
+    if fmt not in ("svg", "csv", "png"):
         raise Http404
     f, figures, parties, charts = _charts(request)
-    chart = next(c for c in charts if c.name == name)
+    chart = next((c for c in charts if c.name == name), None)
+    if chart is None:  # an unknown chart, or one this role does not see
+        raise Http404
     body: str | bytes
     if fmt == "svg":
         body, ctype = to_svg(chart, SMALL_COUNT), "image/svg+xml"

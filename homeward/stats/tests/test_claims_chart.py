@@ -1,0 +1,66 @@
+"""Figures claimed in public reports beside the register's counts, on the dashboard: for those who
+read claims (analysts, mediators: small counts suppressed) and caseworkers (who see the register);
+nobody else gets the chart."""
+
+import datetime as dt
+
+from homeward.claims import actions
+from homeward.claims.models import Claim
+from homeward.lib.dates import PartialDate
+from homeward.registry.models import Person, Source, SourceKind, StatusEvent, StatusKind
+
+from .test_dashboard_figures import _csv
+
+TEXT = (
+    "Over 1,000 former soldiers joined four units, sources in Russian security structures said.\n"
+    "At least 62 prisoners joined the units, according to the Coordination Headquarters."
+)
+
+
+def _claims(world, joined=3):
+    report = actions.add_report(actor=world.analyst, text=TEXT, outlet="Test Wire", language="en")
+    for claim in report.claims.all():
+        actions.confirm_claim(actor=world.analyst, claim=claim)
+    Claim.objects.filter(report=report).update(refers_to=dt.date(2025, 6, 1))
+    src = Source.objects.create(kind=SourceKind.INTERVIEW, title="i", created_by=world.caseworker)
+    for k in range(joined):
+        person = Person.objects.create(family_name=f"Synthetic{k}", created_by=world.caseworker)
+        StatusEvent.objects.create(
+            person=person,
+            kind=StatusKind.JOINED_FORCES,
+            date=PartialDate.parse("2024-01-01"),
+            source=src,
+            recorded_by=world.caseworker,
+        )
+
+
+def _rows(client, query="from=2025-01&to=2025-12"):
+    rows = _csv(client, "claims", query)
+    assert rows[0] == ["", "claimed", "register"]  # no total: the two do not add up
+    return rows[1:]
+
+
+def test_a_caseworker_sees_each_claim_beside_the_registers_count(client, world):
+    _claims(world)
+    client.force_login(world.caseworker)
+    rows = _rows(client)
+    assert sorted((r[1], r[2]) for r in rows) == [("1001", "3"), ("62", "3")]
+    assert all(r[0].startswith("2025-06-01 ") and "Test Wire" in r[0] for r in rows)
+    # Outside the period, nothing.
+    assert _rows(client, "from=2024-01&to=2024-12") == []
+
+
+def test_an_analyst_sees_the_small_register_count_suppressed(client, world):
+    _claims(world)
+    client.force_login(world.analyst)
+    assert sorted((r[1], r[2]) for r in _rows(client, "year=2025")) == [
+        ("1001", "<5"),
+        ("62", "<5"),
+    ]
+
+
+def test_other_roles_do_not_get_the_claims_chart(client, world):
+    _claims(world)
+    client.force_login(world.ru_officer)
+    assert client.get("/dashboard/claims.csv").status_code == 404
+    assert 'id="chart-claims"' not in client.get("/dashboard/").content.decode()
