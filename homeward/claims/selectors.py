@@ -271,8 +271,9 @@ CHART_CLAIMS = 40
 def chart_rows(
     first: str, last: str, party: str = "", *, suppress: bool = True
 ) -> list[tuple[str, int, int | None]]:
-    """Confirmed count claims dated within the months `first`..`last` (their date, else their
-    report's), about `party` if given (held by it or its nationals): (label, the claimed figure —
+    """The latest confirmed count claims dated up to the end of `last` (their date, else their
+    report's; claims are few and far between, so not only those within `first`..`last`), about
+    `party` if given (held by it or its nationals), oldest first: (label, the claimed figure —
     its lower bound, else its upper —, the register's count as of the claim's date, None when
     suppressed). Claims the register has no figure for are left out."""
     rows = []
@@ -286,7 +287,7 @@ def chart_rows(
     for claim in claims:
         when = claim.refers_to or claim.report.published_on
         claimed = claim.low if claim.low is not None else claim.high
-        if when is None or claimed is None or not first <= when.strftime("%Y-%m") <= last:
+        if when is None or claimed is None or when.strftime("%Y-%m") > last:
             continue
         figure = register_figure(claim, suppress=suppress)
         if not figure.available:

@@ -46,8 +46,9 @@ def test_a_caseworker_sees_each_claim_beside_the_registers_count(client, world):
     rows = _rows(client)
     assert sorted((r[1], r[2]) for r in rows) == [("1001", "3"), ("62", "3")]
     assert all(r[0].startswith("2025-06-01 ") and "Test Wire" in r[0] for r in rows)
-    # Outside the period, nothing.
+    # A period ending before the claims' date shows none of them; a later one still does.
     assert _rows(client, "from=2024-01&to=2024-12") == []
+    assert len(_rows(client, "from=2026-01&to=2026-03")) == 2
 
 
 def test_an_analyst_sees_the_small_register_count_suppressed(client, world):
