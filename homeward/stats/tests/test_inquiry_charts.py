@@ -85,3 +85,31 @@ def test_a_snapshot_frozen_before_the_inquiry_charts_gets_them_and_keeps_its_fig
     snap.refresh_from_db()
     assert {"inquiries", "answer_time"} <= snap.data.keys()
     assert snap.data["status"] == status
+
+
+def test_the_figures_follow_an_inquiry_filed_answered_or_closed_after_a_first_read(client, world):
+    from django.utils import timezone
+
+    from homeward.tracing.models import Inquiry
+
+    _inquiries(world)
+    client.force_login(world.caseworker)
+    period = "from=2025-01&to=2026-12"
+
+    def waiting_and_answered():
+        rows = _csv(client, "answer_time", period)
+        buckets = ("lt1w", "1-4w", "1-3m", "gt3m")
+        return (
+            sum(int(_cell(rows, w, "waiting")) for w in buckets),
+            sum(int(_cell(rows, w, "answered")) for w in buckets),
+        )
+
+    assert waiting_and_answered() == (2, 2)  # kept now
+    waiting = Inquiry.objects.filter(answered_at__isnull=True, closed_at__isnull=True)
+    first, second = waiting.order_by("pk")
+    Inquiry.objects.filter(pk=first.pk).update(answered_at=timezone.now(), state="answered")
+    assert waiting_and_answered() == (1, 3)
+    Inquiry.objects.filter(pk=second.pk).update(closed_at=timezone.now(), state="closed")
+    assert waiting_and_answered() == (0, 3)
+    bare_inquiry(world, created_at=timezone.now())
+    assert waiting_and_answered() == (1, 3)
