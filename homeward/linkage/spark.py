@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,6 +77,12 @@ def session(master: str | None = None, *, app_name: str = "homeward-link"):
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
+    # pyspark 4.x warns on every pandas conversion that it "does not yet fully support pandas
+    # >= 3.0.0"; the conversions used here are checked by the cluster test (the same matches as
+    # DuckDB, pair for pair and score for score), so the warning says nothing to a user.
+    warnings.filterwarnings(
+        "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+    )
     python = os.environ.get("PYSPARK_PYTHON") or _configured("spark.pyspark.python")
     if not python:
         # Read by pyspark when it starts the JVM and by executors starting their workers.
