@@ -1,6 +1,7 @@
 """The dashboard's charts in a real browser: an analyst and a caseworker see the same charts,
 suppression markers only for the analyst; a screenshot of each chart for each."""
 
+import datetime as dt
 import os
 import random
 from pathlib import Path
@@ -9,7 +10,9 @@ import pytest
 
 from homeward.conftest import login
 from homeward.stats.charts import CHARTS
+from homeward.synth.claims import build_claims
 from homeward.synth.stats import build_stats
+from homeward.tracing.tests.factories import bare_inquiry
 from homeward.web.tests.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,6 +30,11 @@ def figures(world):
         rng=random.Random(20),
         size=25,
     )
+    # The claims chart (the sample reports' claims, long labels) and the inquiry charts.
+    build_claims(analyst=world.analyst, log=lambda _: None)
+    for day in range(1, 29, 3):
+        filed = dt.datetime(2025, 5, day, 9, tzinfo=dt.UTC)
+        bare_inquiry(world, created_at=filed, answered_at=filed + dt.timedelta(days=day))
 
 
 def test_analyst_and_caseworker_see_the_same_charts_suppressed_only_for_the_analyst(
