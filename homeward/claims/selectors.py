@@ -68,15 +68,20 @@ def _cell(n: int) -> int | None:
     return None if 0 < n < SMALL_COUNT else n
 
 
-def _persons(claim: Claim):
-    qs = Person.objects.filter(merged_into__isnull=True)
+def _population(claim: Claim, prefix: str = "") -> Q:
+    """The claim's population as a condition on persons (`prefix`: the path to the person)."""
+    q = Q(**{f"{prefix}merged_into__isnull": True})
     if claim.of_party_id:
-        qs = qs.filter(home_party_id=claim.of_party_id)
+        q &= Q(**{f"{prefix}home_party_id": claim.of_party_id})
     if claim.category == "civilians":
-        qs = qs.filter(category="civilian")
+        q &= Q(**{f"{prefix}category": "civilian"})
     elif claim.category == "soldiers":
-        qs = qs.filter(category="military")
-    return qs
+        q &= Q(**{f"{prefix}category": "military"})
+    return q
+
+
+def _persons(claim: Claim):
+    return Person.objects.filter(_population(claim))
 
 
 def register_figure(claim: Claim, as_of: dt.date | None = None, *, suppress: bool = True) -> Figure:
@@ -94,22 +99,24 @@ def register_figure(claim: Claim, as_of: dt.date | None = None, *, suppress: boo
             kind__in=EVENT_KINDS[claim.counts],
             superseded_by__isnull=True,
             date__lte=upto,
-            person__in=persons,
+        ).filter(
+            # A join on the event's person, not `person IN (every person of the population)`:
+            # SQLite walked 200,000 persons' events for that (0.4 s a count at 200,000).
+            _population(claim, "person__")
         )
         if claim.held_by_id and claim.counts != Counts.EXCHANGED:
-            events = events.filter(
-                person__detentions__detaining_party_id=claim.held_by_id
-            ).distinct()
-        count = events.values("person").distinct().count()
-        good = (
-            events.filter(
-                source__reliability__in=GOOD_RELIABILITY,
-                source__credibility__in=GOOD_CREDIBILITY,
-            )
-            .values("person")
-            .distinct()
-            .count()
-        )
+            events = events.filter(person__detentions__detaining_party_id=claim.held_by_id)
+        # The events' persons and sources' grades, counted here: a DISTINCT in SQL made SQLite
+        # walk every event in person order instead of the few of this kind (`kind, date` index).
+        seen: set[int] = set()
+        graded: set[int] = set()
+        for person_id, reliability, credibility in events.values_list(
+            "person_id", "source__reliability", "source__credibility"
+        ):
+            seen.add(person_id)
+            if reliability in GOOD_RELIABILITY and credibility in GOOD_CREDIBILITY:
+                graded.add(person_id)
+        count, good = len(seen), len(graded)
         what: str = {
             Counts.EXCHANGED: _("persons recorded exchanged"),
             Counts.REFUSED_REPATRIATION: _("persons recorded refusing repatriation"),

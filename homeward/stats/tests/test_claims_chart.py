@@ -65,3 +65,19 @@ def test_other_roles_do_not_get_the_claims_chart(client, world):
     client.force_login(world.ru_officer)
     assert client.get("/dashboard/claims.csv").status_code == 404
     assert 'id="chart-claims"' not in client.get("/dashboard/").content.decode()
+
+
+def test_a_caseworkers_claims_chart_follows_the_register(client, world):
+    _claims(world)
+    client.force_login(world.caseworker)
+    assert {r[2] for r in _rows(client)} == {"3"}
+    src = Source.objects.first()
+    person = Person.objects.create(family_name="Synthetic9", created_by=world.caseworker)
+    StatusEvent.objects.create(
+        person=person,
+        kind=StatusKind.JOINED_FORCES,
+        date=PartialDate.parse("2024-02-01"),
+        source=src,
+        recorded_by=world.caseworker,
+    )
+    assert {r[2] for r in _rows(client)} == {"4"}
