@@ -84,13 +84,9 @@ def _persons(claim: Claim):
     return Person.objects.filter(_population(claim))
 
 
-def register_figure(claim: Claim, as_of: dt.date | None = None, *, suppress: bool = True) -> Figure:
-    """The register's count for the claim's population as of its date; counts under
-    SMALL_COUNT suppressed unless `suppress` is False (a caseworker, who sees the register)."""
-
-    def _cell_for(n: int) -> int | None:
-        return _cell(n) if suppress else n
-
+def register_figure(claim: Claim, as_of: dt.date | None = None) -> Figure:
+    """The register's count for the claim's population as of its date, counts under
+    SMALL_COUNT suppressed."""
     as_of = as_of or claim.refers_to or timezone.localdate()
     upto = PartialDate.from_date(as_of)
     persons = _persons(claim)
@@ -124,7 +120,7 @@ def register_figure(claim: Claim, as_of: dt.date | None = None, *, suppress: boo
             Counts.DIED: _("persons recorded dead"),
         }[Counts(claim.counts)]
         # Every status event has a source; "sourced" counts the persons of the events.
-        return Figure(True, _cell_for(count), _cell_for(count), _cell_for(good), what=str(what))
+        return Figure(True, _cell(count), _cell(count), _cell(good), what=str(what))
     if claim.counts in (Counts.HELD, Counts.FOREIGNERS_HELD):
         latest = Detention.objects.filter(person=OuterRef("pk")).order_by("-created_at", "-id")
         ended = StatusEvent.objects.filter(
@@ -140,14 +136,17 @@ def register_figure(claim: Claim, as_of: dt.date | None = None, *, suppress: boo
             ],
         )
         qs = persons.annotate(holder_id=Subquery(latest.values("detaining_party_id")[:1]))
-        qs = qs.filter(holder_id__isnull=False).exclude(pk__in=ended.values("person"))
+        # (One condition on the holder: each is a correlated look-up per person.)
         if claim.held_by_id:
             qs = qs.filter(holder_id=claim.held_by_id)
+        else:
+            qs = qs.filter(holder_id__isnull=False)
+        qs = qs.exclude(pk__in=ended.values("person"))
         if claim.counts == Counts.FOREIGNERS_HELD:
             qs = qs.exclude(home_party__code__in=["UA", "RU"]).filter(
                 pk__in=Nationality.objects.exclude(country__in=["UA", "RU"]).values("person")
             )
-        return Figure(True, _cell_for(qs.count()), what=str(_("persons held")))
+        return Figure(True, _cell(qs.count()), what=str(_("persons held")))
     if claim.counts in (Counts.REMOVED_FROM_LISTS, Counts.NOT_ACCEPTED):
         changes = VersionChange.objects.filter(kind=ChangeKind.REMOVED, at__date__lte=as_of)
         if claim.of_party_id:
@@ -166,9 +165,9 @@ def register_figure(claim: Claim, as_of: dt.date | None = None, *, suppress: boo
         )
         return Figure(
             True,
-            _cell_for(total),
+            _cell(total),
             by_reason=[
-                (str(labels.get(r, r)), _cell_for(len(ids))) for r, ids in sorted(by_reason.items())
+                (str(labels.get(r, r)), _cell(len(ids))) for r, ids in sorted(by_reason.items())
             ],
             what=str(what),
         )
@@ -275,9 +274,7 @@ def population_claims(key: str) -> list[Claim]:
 CHART_CLAIMS = 40
 
 
-def chart_rows(
-    first: str, last: str, party: str = "", *, suppress: bool = True
-) -> list[tuple[str, int, int | None]]:
+def chart_rows(first: str, last: str, party: str = "") -> list[tuple[str, int, int | None]]:
     """The latest confirmed count claims dated up to the end of `last` (their date, else their
     report's; claims are few and far between, so not only those within `first`..`last`), about
     `party` if given (held by it or its nationals), oldest first: (label, the claimed figure —
@@ -296,7 +293,7 @@ def chart_rows(
         claimed = claim.low if claim.low is not None else claim.high
         if when is None or claimed is None or when.strftime("%Y-%m") > last:
             continue
-        figure = register_figure(claim, suppress=suppress)
+        figure = register_figure(claim)
         if not figure.available:
             continue
         label = f"{when.isoformat()} {population_label(claim)} ({claim.report.outlet})"

@@ -22,7 +22,7 @@ def test_the_demo_gives_every_chart_figures(client, db):
     build(size=40, rng=random.Random(5), log=lambda _: None)
     for username in ("caseworker", "analyst"):
         client.force_login(User.objects.get(username=username))
-        for name in [*CHARTS, "claims"]:
+        for name in [*CHARTS, "claims"] if username == "analyst" else CHARTS:
             cells = _cells(client, name)
             if username == "caseworker":
                 assert any(c not in ("", "0") and not c.startswith("<") for c in cells), name
