@@ -103,7 +103,7 @@ def register_figure(claim: Claim, as_of: dt.date | None = None) -> Figure:
         if claim.held_by_id and claim.counts != Counts.EXCHANGED:
             events = events.filter(person__detentions__detaining_party_id=claim.held_by_id)
         # The events' persons and sources' grades, counted here: a DISTINCT in SQL made SQLite
-        # walk every event in person order instead of the few of this kind (`kind, date` index).
+        # walk every event in person order.
         seen: set[int] = set()
         graded: set[int] = set()
         for person_id, reliability, credibility in events.values_list(

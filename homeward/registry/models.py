@@ -315,9 +315,6 @@ class StatusEvent(models.Model):
         indexes = [
             # The timeline and the derived current status: latest event per person.
             models.Index(fields=["person", "date", "recorded_at"]),
-            # Counts of one kind of event up to a date (claims beside the register: the died,
-            # exchanged, refused, joined): without it each count read every event.
-            models.Index(fields=["kind", "date"]),
         ]
 
     def __str__(self) -> str:
