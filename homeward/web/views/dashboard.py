@@ -5,20 +5,15 @@ numbers as a table, downloadable as PNG, SVG and CSV."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 
-from django.core.cache import cache
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.models import Role
 from homeward.claims import actions as claim_actions
 from homeward.claims import selectors as claim_selectors
-from homeward.claims.models import Claim
 from homeward.ledger.models import Entry
 from homeward.stats.actions import publish_figures
 from homeward.stats.charts import (
@@ -33,7 +28,7 @@ from homeward.stats.charts import (
 )
 from homeward.stats.figures import CATEGORIES
 from homeward.stats.models import Release
-from homeward.stats.selectors import SMALL_COUNT, figures_for, last_month_end
+from homeward.stats.selectors import SMALL_COUNT, figures_for
 
 from .common import page_view
 
@@ -89,21 +84,7 @@ CLAIM_READERS = set(claim_actions.ROLES)
 
 
 def _claims_chart(f: dict) -> Chart:
-    # Each claim's register count is a query over the register (0.05–0.25 s at 200,000 persons),
-    # so the rows are kept until the month changes, like the rest of these roles' figures, or a
-    # claim is added or decided.
-    claims = Claim.objects.aggregate(i=Max("id"), d=Max("decided_at"))
-    month = last_month_end(timezone.now().date()).isoformat()
-    key = (
-        "stats:claims:"
-        + hashlib.sha256(
-            f"{claims['i']}|{claims['d']}|{month}|{f['party']}|{f['to']}".encode()
-        ).hexdigest()
-    )
-    rows = cache.get(key)
-    if rows is None:
-        rows = claim_selectors.chart_rows(f["from"], f["to"], f["party"])
-        cache.set(key, rows, timeout=3600)
+    rows = claim_selectors.chart_rows(f["to"], f["party"])
     return Chart(
         name="claims",
         title=str(_("Figures claimed in public reports beside the register's counts")),
